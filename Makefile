@@ -1,0 +1,39 @@
+# kvm-coherence workbench. The product is the patch series under kernel/;
+# everything else here builds, boots and tests it. See README.md.
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: help demo check deps tree export export-check lint clean
+
+help:
+	@echo "make demo          build the matrix, boot it, show the series at work"
+	@echo "make check         the whole test suite (what CI runs)"
+	@echo "make tree          unpack the base into build/linux and apply the series"
+	@echo "make export        regenerate kernel/*.patch from build/linux"
+	@echo "make export-check  fail if build/linux holds work the series lacks"
+	@echo "make lint          checkpatch --strict on the series, shellcheck on scripts"
+	@echo "make deps          install the Debian packages the workbench needs"
+
+demo:
+	$(S)/demo.sh
+
+check:
+	$(S)/check.sh
+
+deps:
+	$(S)/install-deps.sh
+
+tree:
+	$(S)/make-tree.sh
+
+export:
+	$(S)/export-series.sh
+
+export-check:
+	$(S)/export-check.sh
+
+lint:
+	$(S)/lint.sh
+
+clean:
+	rm -rf build/out build/tests build/initramfs build/results

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Configure and build the kernel of one build platform from build/linux:
+# tinyconfig + config/common.config + config/PLATFORM.config [+ extra
+# fragments], merged with the kernel's merge_config.sh, into build/out/NAME.
+# Also installs the uapi headers there for userspace builds.
+# Usage: build-kernel.sh PLATFORM [NAME [FRAGMENT...]]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+platform=$1
+name=${2:-$platform}
+shift $(($# > 1 ? 2 : 1))
+platform_vars "$platform"
+out=$BUILD/out/$name
+frags=("$TOP/config/common.config" "$TOP/config/$platform.config" "$@")
+[ -d "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
+
+mk() {
+	make -s -C "$TREE" O="$out" ARCH="$ARCH" CROSS_COMPILE="$CROSS_COMPILE" \
+		CC="ccache ${CROSS_COMPILE}gcc" HOSTCC="ccache gcc" "$@"
+}
+
+start=$(date +%s)
+mkdir -p "$out"
+log "$name: configuring (tinyconfig + ${frags[*]##*/})"
+mk tinyconfig >/dev/null
+"$TREE/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}" >/dev/null
+mk olddefconfig >/dev/null
+
+# merge_config.sh only warns when an option does not stick; a fragment that
+# asks for something the platform cannot have is a bug here.
+bad=0
+while IFS= read -r line; do
+	case $line in CONFIG_*=*) ;; *) continue ;; esac
+	if ! grep -qx -- "$line" "$out/.config"; then
+		echo "  $name: ${line%%=*} wanted ${line#*=}, got: $(grep -- "^${line%%=*}=\|# ${line%%=*} is" "$out/.config" || echo unset)" >&2
+		bad=1
+	fi
+done < <(cat "${frags[@]}")
+[ $bad -eq 0 ] || die "$name: config fragments did not apply"
+
+log "$name: building $(basename "$KIMAGE") with -j$(nproc)"
+mk -j"$(nproc)" "$(basename "$KIMAGE")"
+mk headers_install >/dev/null
+log "$name: kernel built in $(elapsed "$start")"

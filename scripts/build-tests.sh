@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Build the static userspace of one build platform's test VM: the kvm
+# kselftests (installed with the kselftest runner) where the platform has
+# them, the guest init, and the powerpc smoke test.
+# Usage: build-tests.sh PLATFORM [NAME]   (after build-kernel.sh)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+platform=$1
+name=${2:-$platform}
+platform_vars "$platform"
+out=$BUILD/out/$name
+dest=$BUILD/tests/$name
+cc="ccache ${CROSS_COMPILE}gcc"
+[ -d "$out/usr/include/linux" ] || die "$name: no uapi headers in $out: build the kernel first"
+
+start=$(date +%s)
+rm -rf "$dest"
+mkdir -p "$dest/bin"
+
+log "$name: building guest init"
+$cc -static -O2 -Wall -Wextra -Werror -o "$dest/bin/init" "$TOP/guest/init.c"
+
+case $platform in
+arm64|x86_64)
+	log "$name: building kvm selftests"
+	make -s -C "$TREE/tools/testing/selftests" O="$out" ARCH="$ARCH" \
+		CROSS_COMPILE="$CROSS_COMPILE" CC="$cc" TARGETS=kvm \
+		LDFLAGS="-static -pthread" -j"$(nproc)" \
+		INSTALL_PATH="$dest/kselftest" install >/dev/null
+	;;
+ppc64le|e500)
+	log "$name: building the powerpc KVM smoke test"
+	$cc -static -O2 -Wall -Werror -isystem "$out/usr/include" \
+		-I "$TREE/tools/testing/selftests" \
+		-o "$dest/bin/ppc-kvm-smoke" "$TOP/guest/ppc-kvm-smoke.c"
+	;;
+esac
+log "$name: tests built in $(elapsed "$start")"

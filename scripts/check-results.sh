@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Compare the KTAP results of the runtime platforms named on the command line
+# (build/results/PLATFORM/console.log) with test/expectations, print every
+# unexpected result and a summary table, and exit non-zero on any: a test
+# that should pass and did not, a listed failure or skip that changed, a VM
+# that did not finish.
+# Usage: check-results.sh PLATFORM...
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+expect_file=$TOP/test/expectations
+
+# expected PLATFORM TEST -> pass, skip or fail
+expected() {
+	local glob test result
+	while read -r glob test result _; do
+		case $glob in ''|'#'*) continue ;; esac
+		# shellcheck disable=SC2254 # the first column is a glob
+		case $1 in $glob) [ "$test" = "$2" ] && { echo "$result"; return; } ;; esac
+	done < "$expect_file"
+	echo pass
+}
+
+bad=0
+rows=()
+for plat in "$@"; do
+	res=$BUILD/results/$plat
+	log=$res/console.log
+	pass=0 skip=0 fail=0 xfail=0 xskip=0 unexpected=0 state="done"
+	if [ ! -r "$log" ]; then
+		state="not run"
+	else
+		grep -q KVM-COHERENCE-DONE "$log" || state=crashed
+		# KTAP lines of the runner: "ok 3 selftests: kvm: name # SKIP"
+		sed -nE 's/^(not ok|ok) [0-9]+ selftests: ([^:]+): ([^ ]+)( # ([A-Z]+))?.*/\1 \2:\3 \5/p' \
+			"$log" | tr -d '\r' > "$res/results"
+		while read -r r1 r2 test tag; do
+			[ "$r1" = ok ] && r2=$test tag=${tag:-}
+			if [ "$r1 $r2" = "not ok" ]; then
+				got=fail
+			elif [ "$tag" = SKIP ]; then
+				got=skip
+			else
+				got=pass
+			fi
+			want=$(expected "$plat" "$test")
+			case $got/$want in
+			pass/pass) pass=$((pass + 1)) ;;
+			skip/skip) xskip=$((xskip + 1)) ;;
+			fail/fail) xfail=$((xfail + 1)) ;;
+			*)
+				unexpected=$((unexpected + 1))
+				echo "UNEXPECTED $plat $test: $got, test/expectations says $want" >&2 ;;
+			esac
+			case $got in pass) ;; skip) skip=$((skip + 1)) ;; fail) fail=$((fail + 1)) ;; esac
+		done < <(sed -E 's/^ok /ok ok /' "$res/results")
+	fi
+	secs=$(cat "$res/seconds" 2>/dev/null || echo 0)
+	verdict=PASS
+	if [ "$state" != "done" ] || [ $unexpected -ne 0 ]; then
+		verdict=FAIL
+		bad=1
+	fi
+	rows+=("$(printf '| %-10s | %-7s | %4d | %4d | %4d | %10d | %5ds | %-4s |' \
+		"$plat" "$state" "$pass" "$skip" "$fail" "$unexpected" "$secs" "$verdict")")
+done
+
+echo
+echo "| platform   | VM run  | pass | skip | fail | unexpected |  time  | verdict |"
+echo "|------------|---------|------|------|------|------------|--------|---------|"
+printf '%s\n' "${rows[@]}"
+echo "(skip and fail include those test/expectations lists for the platform)"
+exit $bad

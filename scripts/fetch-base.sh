@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Make sure the pinned kernel base is installed and say whether it is the
+# version the series was tested on. Prints the tarball path.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+if [ ! -r "$BASE_TARBALL" ]; then
+	log "installing $BASE_PACKAGE"
+	"$TOP/scripts/install-deps.sh" "$BASE_PACKAGE"
+fi
+[ -r "$BASE_TARBALL" ] || die "$BASE_TARBALL is missing after installing $BASE_PACKAGE"
+
+have=$(dpkg-query -W -f='${Version}' "$BASE_PACKAGE")
+if [ "$have" != "$BASE_VERSION" ]; then
+	cat >&2 <<MSG
+################################################################
+WARNING: the kernel base changed.
+  tested on:  $BASE_PACKAGE $BASE_VERSION
+  installed:  $BASE_PACKAGE $have
+Debian keeps only the newest 6.1.y. The series is applied with
+'git am -3'; a failure below names the patch that no longer fits.
+When it builds and passes, update kernel/base.conf.
+################################################################
+MSG
+else
+	sum=$(sha256sum "$BASE_TARBALL" | cut -d' ' -f1)
+	[ "$sum" = "$BASE_SHA256" ] ||
+		die "$BASE_TARBALL: sha256 $sum, kernel/base.conf pins $BASE_SHA256 for the same version"
+fi
+echo "$BASE_TARBALL"

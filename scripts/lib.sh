@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# Helpers shared by the scripts in this folder. Sourced, never run.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+TREE=$BUILD/linux
+export TOP BUILD TREE
+
+# The identity every commit of the series is authored and signed with.
+export GIT_AUTHOR_NAME=kvm-coherence
+export GIT_AUTHOR_EMAIL=kvm-coherence@users.noreply.invalid
+export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME
+export GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+
+# Reproducible kernel builds, so ccache hits across clones and machines.
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=kvm-coherence
+export KBUILD_BUILD_HOST=kvm-coherence
+export CCACHE_BASEDIR=$TOP
+export CCACHE_NOHASHDIR=true
+
+# shellcheck source=../kernel/base.conf
+. "$TOP/kernel/base.conf"
+export BASE_TARBALL=/usr/src/$BASE_PACKAGE.tar.xz
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The platforms of the matrix. Sets ARCH, CROSS_COMPILE, KIMAGE (make target
+# and file under the build folder) and SELFTEST_ARCH for one build platform.
+platform_vars() {
+	case $1 in
+	arm64)
+		ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+		KIMAGE=arch/arm64/boot/Image ;;
+	ppc64le)
+		ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-
+		KIMAGE=vmlinux ;;
+	e500)
+		ARCH=powerpc CROSS_COMPILE=powerpc-linux-gnu-
+		KIMAGE=vmlinux ;;
+	x86_64)
+		ARCH=x86_64 CROSS_COMPILE=
+		KIMAGE=arch/x86/boot/bzImage ;;
+	*) die "unknown build platform '$1'" ;;
+	esac
+	export ARCH CROSS_COMPILE KIMAGE
+}
+
+# Runtime platform -> build platform whose kernel it boots.
+build_platform_of() {
+	case $1 in
+	arm64-*) echo arm64 ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# Elapsed seconds since $1 (a 'date +%s' value), as 'NmSSs'.
+elapsed() {
+	local s=$(($(date +%s) - $1))
+	printf '%dm%02ds' $((s / 60)) $((s % 60))
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# checkpatch.pl --strict on every patch of the series (zero errors, warnings
+# and checks) and shellcheck on the workbench's shell scripts.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ -x "$TREE/scripts/checkpatch.pl" ] || die "no kernel tree: run 'make tree'"
+bad=0
+while read -r patch; do
+	case $patch in ''|'#'*) continue ;; esac
+	if ! (cd "$TREE" && ./scripts/checkpatch.pl --strict --quiet "$TOP/kernel/$patch"); then
+		echo "checkpatch: $patch" >&2
+		bad=1
+	fi
+done < "$TOP/kernel/series"
+(cd "$TOP" && shellcheck scripts/*.sh guest/*.sh .ci/run) || bad=1
+[ $bad -eq 0 ] && log "lint: $(grep -c . "$TOP/kernel/series") patches checkpatch-clean, shell scripts shellcheck-clean"
+exit $bad

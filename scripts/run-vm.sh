@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Boot one runtime platform of the matrix under QEMU with its kernel and
+# initramfs, stream the per-test KTAP results as they come, and keep the
+# console log in build/results/PLATFORM/console.log.
+# Usage: run-vm.sh PLATFORM   (arm64-max, arm64-a57, ppc64le, e500)
+# BOOT_TIMEOUT (seconds, default 2400) bounds the whole boot.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+plat=$1
+name=$(build_platform_of "$plat")${KVARIANT:+-$KVARIANT}
+out=$BUILD/out/$name
+cpio=$BUILD/initramfs/$name.cpio
+res=$BUILD/results/$plat${KVARIANT:+-$KVARIANT}
+timeout=${BOOT_TIMEOUT:-2400}
+append="panic=-1 loglevel=4"
+
+case $plat in
+arm64-max|arm64-a57)
+	cpu=max,pauth-impdef=on
+	[ "$plat" = arm64-a57 ] && cpu=cortex-a57
+	machine=virt,virtualization=on,gic-version=3
+	qemu=(qemu-system-aarch64 -M "$machine" -cpu "$cpu" -smp 2 -m 3G -kernel "$out/arch/arm64/boot/Image")
+	append="console=ttyAMA0 $append" ;;
+ppc64le)
+	qemu=(qemu-system-ppc64 -M pseries -cpu POWER8 -smp 1 -m 2G
+	      -kernel "$out/vmlinux")
+	append="console=hvc0 $append" ;;
+e500)
+	qemu=(qemu-system-ppc -M ppce500 -cpu e500v2 -smp 1 -m 1G
+	      -kernel "$out/vmlinux")
+	append="console=ttyS0 $append" ;;
+*) die "unknown runtime platform '$plat'" ;;
+esac
+[ -r "$cpio" ] || die "$plat: no initramfs $cpio"
+
+rm -rf "$res"
+mkdir -p "$res"
+log "$plat: booting (${qemu[*]:0:5} ...), at most ${timeout}s"
+start=$(date +%s)
+rc=0
+timeout --foreground "$timeout" "${qemu[@]}" -nographic -no-reboot \
+	-initrd "$cpio" -append "$append" </dev/null 2>&1 |
+	tee "$res/console.log" |
+	{ grep --line-buffered -E '^(not )?ok [0-9]+ selftests:|KVM-COHERENCE-DONE|Kernel panic' || true; } |
+	sed -u "s/^/  $plat: /" || rc=$?
+echo "$(($(date +%s) - start))" > "$res/seconds"
+if [ "$rc" -ne 0 ] || ! grep -q KVM-COHERENCE-DONE "$res/console.log"; then
+	log "$plat: the VM did not finish its run (exit $rc); console: $res/console.log"
+	tail -n 20 "$res/console.log" >&2
+	exit 1
+fi
+log "$plat: finished in $(elapsed "$start")"
