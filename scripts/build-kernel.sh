@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Configure and build the kernel of one build platform from build/linux:
-# tinyconfig + config/common.config + config/PLATFORM.config [+ extra
-# fragments], merged with the kernel's merge_config.sh, into build/out/NAME.
+# tinyconfig's fragments + the kernel's own fragments the platform names
+# (lib.sh) + config/common.config + config/PLATFORM.config [+ extra
+# fragments], merged by the kernel's merge_config.sh into one allnoconfig
+# (what tinyconfig does, with every default computed for the final
+# platform), into build/out/NAME.
 # Also installs the uapi headers there for userspace builds.
 # Usage: build-kernel.sh PLATFORM [NAME [FRAGMENT...]]
 set -euo pipefail
@@ -12,7 +15,9 @@ name=${2:-$platform}
 shift $(($# > 1 ? 2 : 1))
 platform_vars "$platform"
 out=$BUILD/out/$name
-frags=("$TOP/config/common.config" "$TOP/config/$platform.config" "$@")
+frags=("$TREE/kernel/configs/tiny-base.config" "$TREE/kernel/configs/tiny.config")
+for f in $TREE_FRAGS; do frags+=("$TREE/$f"); done
+frags+=("$TOP/config/common.config" "$TOP/config/$platform.config" "$@")
 [ -d "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
 
 mk() {
@@ -22,10 +27,8 @@ mk() {
 
 start=$(date +%s)
 mkdir -p "$out"
-log "$name: configuring (tinyconfig + ${frags[*]##*/})"
-mk tinyconfig >/dev/null
-"$TREE/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}" >/dev/null
-mk olddefconfig >/dev/null
+log "$name: configuring (allnoconfig + ${frags[*]##*/})"
+(cd "$TREE" && ./scripts/kconfig/merge_config.sh -n -O "$out" "${frags[@]}" >/dev/null)
 
 # merge_config.sh only warns when an option does not stick; a fragment that
 # asks for something the platform cannot have is a bug here.
@@ -36,7 +39,7 @@ while IFS= read -r line; do
 		echo "  $name: ${line%%=*} wanted ${line#*=}, got: $(grep -- "^${line%%=*}=\|# ${line%%=*} is" "$out/.config" || echo unset)" >&2
 		bad=1
 	fi
-done < <(cat "${frags[@]}")
+done < <(cat "${frags[@]:2}")
 [ $bad -eq 0 ] || die "$name: config fragments did not apply"
 
 log "$name: building $(basename "$KIMAGE") with -j$(nproc)"

@@ -27,8 +27,10 @@ log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # The platforms of the matrix. Sets ARCH, CROSS_COMPILE, KIMAGE (make target
-# and file under the build folder) and SELFTEST_ARCH for one build platform.
+# and file under the build folder) and TREE_FRAGS (the kernel's own config
+# fragments the platform starts from, relative to build/linux).
 platform_vars() {
+	TREE_FRAGS=
 	case $1 in
 	arm64)
 		ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
@@ -38,13 +40,15 @@ platform_vars() {
 		KIMAGE=vmlinux ;;
 	e500)
 		ARCH=powerpc CROSS_COMPILE=powerpc-linux-gnu-
-		KIMAGE=vmlinux ;;
+		KIMAGE=vmlinux
+		TREE_FRAGS=arch/powerpc/configs/85xx-32bit.config ;;
 	x86_64)
 		ARCH=x86_64 CROSS_COMPILE=
-		KIMAGE=arch/x86/boot/bzImage ;;
+		KIMAGE=arch/x86/boot/bzImage
+		TREE_FRAGS=arch/x86/configs/tiny.config ;;
 	*) die "unknown build platform '$1'" ;;
 	esac
-	export ARCH CROSS_COMPILE KIMAGE
+	export ARCH CROSS_COMPILE KIMAGE TREE_FRAGS
 }
 
 # Runtime platform -> build platform whose kernel it boots.

@@ -13,7 +13,7 @@ out=$BUILD/out/$name
 cpio=$BUILD/initramfs/$name.cpio
 res=$BUILD/results/$plat${KVARIANT:+-$KVARIANT}
 timeout=${BOOT_TIMEOUT:-2400}
-append="panic=-1 loglevel=4"
+append="panic=-1 loglevel=5"
 
 case $plat in
 arm64-max|arm64-a57)
@@ -39,7 +39,7 @@ mkdir -p "$res"
 log "$plat: booting (${qemu[*]:0:5} ...), at most ${timeout}s"
 start=$(date +%s)
 rc=0
-timeout --foreground "$timeout" "${qemu[@]}" -nographic -no-reboot \
+timeout --foreground "$timeout" "${qemu[@]}" -nographic -nic none -no-reboot \
 	-initrd "$cpio" -append "$append" </dev/null 2>&1 |
 	tee "$res/console.log" |
 	{ grep --line-buffered -E '^(not )?ok [0-9]+ selftests:|KVM-COHERENCE-DONE|Kernel panic' || true; } |
