@@ -3,8 +3,8 @@
  * init for the test VMs: mount the pseudo filesystems, run the tests, print
  * an end marker the host looks for, and power the VM off.
  *
- * Where the image has a shell (busybox), the tests run under the kselftest
- * runner through /guest/run-tests.sh. Where it has none (ppc32), this
+ * Where the image has a shell (busybox) and the kselftests, the tests run
+ * under the kselftest runner through /guest/run-tests.sh. Otherwise this
  * program runs the executables listed in /guest/tests itself, one at a
  * time with a timeout, and prints KTAP lines in the runner's format.
  */
@@ -26,52 +26,91 @@
 #define TEST_TIMEOUT	120	/* seconds, as the runner's settings file */
 #define KSFT_SKIP	4
 
-static void try_mount(const char *type, const char *dir)
+/* Pseudo filesystems the kernel config may leave out are optional. */
+static void try_mount(const char *type, const char *dir, int optional)
 {
 	mkdir(dir, 0755);
-	if (mount(type, dir, type, 0, NULL) && errno != EBUSY)
+	if (mount(type, dir, type, 0, NULL) && errno != EBUSY && !optional)
 		fprintf(stderr, "init: mount %s on %s: %s\n", type, dir,
 			strerror(errno));
 }
 
-static int wait_child(pid_t pid, int timeout)
+/* Copy what the child wrote to stdout, each line behind "# " (KTAP). */
+static void copy_prefixed(int fd, int *at_line_start)
 {
-	time_t end = time(NULL) + timeout;
-	int status;
-	pid_t r;
+	char buf[512];
+	ssize_t n, i;
 
-	for (;;) {
-		r = waitpid(pid, &status, timeout ? WNOHANG : 0);
-		if (r == pid)
-			break;
-		if (r < 0)
-			return -1;
-		if (time(NULL) >= end) {
-			kill(-pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return 124;	/* what timeout(1) returns */
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++) {
+			if (*at_line_start)
+				fputs("# ", stdout);
+			putchar(buf[i]);
+			*at_line_start = buf[i] == '\n';
 		}
-		usleep(100 * 1000);
 	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	fflush(stdout);
 }
 
-static int spawn(char *const argv[], int timeout)
+/*
+ * Run argv[0] in its own process group and wait for it, at most timeout
+ * seconds (0: no limit). With prefix, its output is indented as KTAP
+ * wants for a nested test. Returns the exit code, 128 + signal, or 124
+ * on timeout as timeout(1) does.
+ */
+static int spawn(char *const argv[], int timeout, int prefix)
 {
-	pid_t pid = fork();
+	time_t end = time(NULL) + timeout;
+	int fds[2] = { -1, -1 }, status, bol = 1;
+	pid_t pid, r;
 
+	if (prefix && pipe(fds))
+		return -1;
+	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
 		setpgid(0, 0);
+		if (prefix) {
+			dup2(fds[1], 1);
+			dup2(fds[1], 2);
+			close(fds[0]);
+			close(fds[1]);
+		}
 		execv(argv[0], argv);
 		fprintf(stderr, "init: exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	setpgid(pid, pid);
-	return wait_child(pid, timeout);
+	if (prefix) {
+		close(fds[1]);
+		fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	}
+	for (;;) {
+		if (prefix)
+			copy_prefixed(fds[0], &bol);
+		r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0)
+			return -1;
+		if (timeout && time(NULL) >= end) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			status = 124 << 8;
+			break;
+		}
+		usleep(50 * 1000);
+	}
+	if (prefix) {
+		copy_prefixed(fds[0], &bol);
+		if (!bol)
+			putchar('\n');
+		close(fds[0]);
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
 }
 
 /* The shell-less runner: KTAP like tools/testing/selftests/kselftest/runner.sh. */
@@ -104,7 +143,7 @@ static int run_list(void)
 			*path = 0;
 		printf("# selftests: %s: %s\n", tests[i], name);
 		fflush(stdout);
-		rc = spawn(argv, TEST_TIMEOUT);
+		rc = spawn(argv, TEST_TIMEOUT, 1);
 		if (rc == 0)
 			printf("ok %d selftests: %s: %s\n", i + 1, tests[i], name);
 		else if (rc == KSFT_SKIP)
@@ -126,12 +165,12 @@ int main(void)
 	char *sh[] = { "/bin/sh", RUN_SCRIPT, NULL };
 	int rc;
 
-	try_mount("proc", "/proc");
-	try_mount("sysfs", "/sys");
-	try_mount("devtmpfs", "/dev");
-	try_mount("tmpfs", "/tmp");
-	try_mount("debugfs", "/sys/kernel/debug");
-	try_mount("tracefs", "/sys/kernel/tracing");
+	try_mount("proc", "/proc", 0);
+	try_mount("sysfs", "/sys", 0);
+	try_mount("devtmpfs", "/dev", 0);
+	try_mount("tmpfs", "/tmp", 0);
+	try_mount("debugfs", "/sys/kernel/debug", 1);
+	try_mount("tracefs", "/sys/kernel/tracing", 1);
 	/* devtmpfs lacks these; the kselftest runner writes to /dev/stdout. */
 	symlink("/proc/self/fd", "/dev/fd");
 	symlink("/proc/self/fd/0", "/dev/stdin");
@@ -140,15 +179,15 @@ int main(void)
 	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	if (access(sh[0], X_OK) == 0)
-		rc = spawn(sh, 0);
+	if (access(sh[0], X_OK) == 0 && access(RUN_SCRIPT, R_OK) == 0)
+		rc = spawn(sh, 0, 0);
 	else
 		rc = run_list();
 
 	printf("KVM-COHERENCE-DONE rc=%d\n", rc);
 	fflush(stdout);
 	sync();
-	reboot(RB_POWER_OFF);
+	/* QEMU runs with -no-reboot: a reset ends it on every machine. */
 	reboot(RB_AUTOBOOT);
 	return 0;
 }

@@ -8,7 +8,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 BUILD_PLATFORMS=${BUILD_PLATFORMS:-arm64 ppc64le e500 x86_64}
-RUN_PLATFORMS=${RUN_PLATFORMS:-arm64-max arm64-a57 ppc64le e500}
+# e500 is build-only: KVM_RUN oopses in the base kernel under QEMU 7.2
+# (README, "The matrix").
+RUN_PLATFORMS=${RUN_PLATFORMS:-arm64-max arm64-a57 ppc64le}
 S=$TOP/scripts
 
 stages=()
@@ -35,10 +37,9 @@ stage "install dependencies" "$S/install-deps.sh"
 stage "kernel tree + series" "$S/make-tree.sh"
 for p in $BUILD_PLATFORMS; do
 	stage "build $p kernel" "$S/build-kernel.sh" "$p"
+	stage "build $p tests" "$S/build-tests.sh" "$p"
 	case " $RUN_PLATFORMS " in
-	*" $p"[-\ ]*)
-		stage "build $p tests" "$S/build-tests.sh" "$p"
-		stage "pack $p initramfs" "$S/build-initramfs.sh" "$p" ;;
+	*" $p"[-\ ]*) stage "pack $p initramfs" "$S/build-initramfs.sh" "$p" ;;
 	esac
 done
 ran=()

@@ -39,7 +39,7 @@ mkdir -p "$res"
 log "$plat: booting (${qemu[*]:0:5} ...), at most ${timeout}s"
 start=$(date +%s)
 rc=0
-timeout --foreground "$timeout" "${qemu[@]}" -nographic -nic none -no-reboot \
+timeout --foreground "$timeout" "${qemu[@]}" -nographic -vga none -nic none -no-reboot \
 	-initrd "$cpio" -append "$append" </dev/null 2>&1 |
 	tee "$res/console.log" |
 	{ grep --line-buffered -E '^(not )?ok [0-9]+ selftests:|KVM-COHERENCE-DONE|Kernel panic' || true; } |
