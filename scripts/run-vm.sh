@@ -43,7 +43,9 @@ timeout --foreground "$timeout" "${qemu[@]}" -nographic -vga none -nic none -no-
 	-initrd "$cpio" -append "$append" </dev/null 2>&1 |
 	tee "$res/console.log" |
 	{ grep --line-buffered -E '^(not )?ok [0-9]+ selftests:|KVM-COHERENCE-DONE|Kernel panic' || true; } |
-	sed -u "s/^/  $plat: /" || rc=$?
+	while IFS= read -r line; do
+		printf '  %s %5ds  %s\n' "$plat" $(($(date +%s) - start)) "$line"
+	done || rc=$?
 echo "$(($(date +%s) - start))" > "$res/seconds"
 if [ "$rc" -ne 0 ] || ! grep -q KVM-COHERENCE-DONE "$res/console.log"; then
 	log "$plat: the VM did not finish its run (exit $rc); console: $res/console.log"
