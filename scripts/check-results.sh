@@ -63,7 +63,7 @@ for plat in "$@"; do
 		verdict=FAIL
 		bad=1
 	fi
-	rows+=("$(printf '| %-10s | %-7s | %4d | %4d | %4d | %10d | %5ds | %-4s |' \
+	rows+=("$(printf '| %-10s | %-7s | %4d | %4d | %4d | %10d | %5ds | %-7s |' \
 		"$plat" "$state" "$pass" "$skip" "$fail" "$unexpected" "$secs" "$verdict")")
 done
 

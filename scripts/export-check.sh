@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fail if build/linux holds work the committed series lacks: uncommitted
-# changes, or commits whose export differs from kernel/.
+# changes, or commits whose export differs from kernel/, or a kernel/ that
+# git has not committed. With --on-disk, kernel/ as it is on disk counts
+# (what 'make tree' needs before it resets build/linux).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -14,8 +16,10 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$TOP/scripts/export-series.sh" "$tmp"
+uncommitted=
+[ "${1:-}" = --on-disk ] || uncommitted=$(cd "$TOP" && git status --porcelain -- kernel)
 if ! diff -r -q -x cover-letter.txt -x base.conf "$tmp" "$TOP/kernel" >/dev/null 2>&1 ||
-   [ -n "$(cd "$TOP" && git status --porcelain -- kernel)" ]; then
+   [ -n "$uncommitted" ]; then
 	echo "build/linux and the committed series differ:" >&2
 	diff -r -q -x cover-letter.txt -x base.conf "$tmp" "$TOP/kernel" >&2 || true
 	(cd "$TOP" && git status --short -- kernel) >&2

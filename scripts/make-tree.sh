@@ -8,7 +8,7 @@ set -euo pipefail
 tarball=$("$TOP/scripts/fetch-base.sh")
 
 if [ -d "$TREE/.git" ]; then
-	"$TOP/scripts/export-check.sh" ||
+	"$TOP/scripts/export-check.sh" --on-disk ||
 		die "build/linux holds work the series lacks: 'make export' first (or remove build/linux)"
 else
 	start=$(date +%s)
