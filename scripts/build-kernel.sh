@@ -46,6 +46,16 @@ done < <(cat "${ours[@]}")
 [ $bad -eq 0 ] || die "$name: config fragments did not apply"
 
 log "$name: building $(basename "$KIMAGE") with -j$(nproc)"
-mk -j"$(nproc)" "$(basename "$KIMAGE")"
+mk -j"$(nproc)" "$(basename "$KIMAGE")" &
+pid=$!
+# A line every minute, so a cold build does not look stuck.
+n=0
+while kill -0 "$pid" 2>/dev/null; do
+	sleep 1
+	n=$((n + 1))
+	[ $((n % 60)) -eq 0 ] &&
+		log "$name: still building, $(find "$out" -name '*.o' -newer "$out/.config" | wc -l) objects compiled"
+done
+wait "$pid" || die "$name: kernel build failed"
 mk headers_install >/dev/null
 log "$name: kernel built in $(elapsed "$start")"

@@ -8,10 +8,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 plat=$1
-name=$(build_platform_of "$plat")${KVARIANT:+-$KVARIANT}
+name=$(build_platform_of "$plat")
 out=$BUILD/out/$name
 cpio=$BUILD/initramfs/$name.cpio
-res=$BUILD/results/$plat${KVARIANT:+-$KVARIANT}
+res=$BUILD/results/$plat
 timeout=${BOOT_TIMEOUT:-2400}
 append="panic=-1 loglevel=5"
 
