@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
 	"$BASE_PACKAGE"
 	make gcc libc6-dev bc bison flex libssl-dev libelf-dev cpio xz-utils
-	kmod rsync python3 perl ccache sparse shellcheck git
+	kmod rsync python3 python3-ply python3-git perl ccache sparse shellcheck git
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
 	gcc-powerpc-linux-gnu libc6-dev-powerpc-cross

@@ -5,6 +5,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$TREE/scripts/checkpatch.pl" ] || die "no kernel tree: run 'make tree'"
+# checkpatch runs scripts/spdxcheck.py with the first python3 on PATH: use
+# Debian's, which has python3-ply and python3-git, not a user's own.
+export PATH=/usr/bin:$PATH
 bad=0
 while read -r patch; do
 	case $patch in ''|'#'*) continue ;; esac
