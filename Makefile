@@ -3,11 +3,12 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help demo check deps tree export export-check lint clean
+.PHONY: help demo check bench deps tree export export-check lint clean
 
 help:
 	@echo "make demo          build the matrix, boot it, show the series at work"
 	@echo "make check         the whole test suite (what CI runs)"
+	@echo "make bench         the benchmark programs in the arm64 VMs"
 	@echo "make tree          unpack the base into build/linux and apply the series"
 	@echo "make export        regenerate kernel/*.patch from build/linux"
 	@echo "make export-check  fail if build/linux holds work the series lacks"
@@ -19,6 +20,9 @@ demo:
 
 check:
 	$(S)/check.sh
+
+bench:
+	$(S)/bench.sh
 
 deps:
 	$(S)/install-deps.sh

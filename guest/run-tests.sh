@@ -30,5 +30,20 @@ while read -r t; do
 	tests="$tests -t $t"
 done < /guest/tests
 cd /kselftest
-# shellcheck disable=SC2086 # one word per option
-./run_kselftest.sh $tests
+if [ -n "$tests" ]; then
+	# shellcheck disable=SC2086 # one word per option
+	./run_kselftest.sh $tests
+fi
+
+# Benchmarks (not tests): each line of /guest/bench is a command run from
+# the kvm directory; its output is prefixed with "# bench: ".
+cd /kselftest/kvm
+while read -r cmd; do
+	[ -n "$cmd" ] || continue
+	echo "# bench: \$ $cmd"
+	rc=0
+	# shellcheck disable=SC2086 # a command line
+	./$cmd > /tmp/bench.out 2>&1 || rc=$?
+	sed 's/^/# bench: /' /tmp/bench.out
+	echo "# bench: exit $rc"
+done < /guest/bench

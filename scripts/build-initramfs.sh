@@ -2,7 +2,8 @@
 # Pack the test VM's initramfs for one build platform with the kernel's
 # usr/gen_initramfs.sh: init, busybox where Debian has one, the installed
 # kselftests with test/kvm.settings and test/args.env, and the test list.
-# TESTS="kvm:a kvm:b" limits the run to those tests (default: all).
+# TESTS="kvm:a kvm:b" limits the run to those tests (default: all; "none":
+# no test). BENCH="prog args;prog args" adds benchmark runs after them.
 # Usage: build-initramfs.sh PLATFORM [NAME]   (after build-tests.sh)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -36,11 +37,16 @@ if [ -d "$tests/kselftest" ] && [ -n "$debarch" ]; then
 	cp "$TOP/test/kvm.settings" "$stage/kselftest/kvm/settings"
 	cp "$TOP/guest/run-tests.sh" "$stage/guest/run-tests.sh"
 	cp "$TOP/test/args.env" "$stage/guest/args.env"
-	if [ -n "${TESTS:-}" ]; then
+	if [ "${TESTS:-}" = none ]; then
+		: > "$stage/guest/tests"
+	elif [ -n "${TESTS:-}" ]; then
 		tr -s ' ' '\n' <<<"$TESTS" > "$stage/guest/tests"
 	else
 		cp "$tests/kselftest/kselftest-list.txt" "$stage/guest/tests"
 	fi
+	# BENCH: benchmark command lines, ';'-separated, run after the tests
+	# from /kselftest/kvm (see guest/run-tests.sh).
+	tr ';' '\n' <<<"${BENCH:-}" > "$stage/guest/bench"
 else
 	# No shell: init runs these itself.
 	: > "$stage/guest/tests"

@@ -24,6 +24,9 @@ else
 		git init -q -b series
 		git config core.autocrlf false
 		git config gc.auto 0
+		# Commits made by hand in the work tree carry the project's name.
+		git config user.name "$GIT_AUTHOR_NAME"
+		git config user.email "$GIT_AUTHOR_EMAIL"
 		# Debian's .gitignore ignores everything at the top level (its
 		# packaging repository keeps only debian/); drop that stanza so
 		# new files in the work tree show up as upstream's would. Every
