@@ -3,12 +3,13 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help demo check bench deps tree export export-check lint clean
+.PHONY: help demo check bench bisect-check deps tree export export-check lint clean
 
 help:
 	@echo "make demo          build the matrix, boot it, show the series at work"
 	@echo "make check         the whole test suite (what CI runs)"
 	@echo "make bench         the benchmark programs in the arm64 VMs"
+	@echo "make bisect-check  build every patch of the series on its own"
 	@echo "make tree          unpack the base into build/linux and apply the series"
 	@echo "make export        regenerate kernel/*.patch from build/linux"
 	@echo "make export-check  fail if build/linux holds work the series lacks"
@@ -23,6 +24,9 @@ check:
 
 bench:
 	$(S)/bench.sh
+
+bisect-check:
+	$(S)/bisect-check.sh
 
 deps:
 	$(S)/install-deps.sh

@@ -19,7 +19,7 @@ ours=("$TOP/config/common.config" "$TOP/config/$platform.config" "$@")
 frags=("$TREE/kernel/configs/tiny-base.config" "$TREE/kernel/configs/tiny.config")
 for f in $TREE_FRAGS; do frags+=("$TREE/$f"); done
 frags+=("${ours[@]}")
-[ -d "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
+[ -e "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
 
 mk() {
 	make -s -C "$TREE" O="$out" ARCH="$ARCH" CROSS_COMPILE="$CROSS_COMPILE" \

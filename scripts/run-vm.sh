@@ -13,7 +13,8 @@ out=$BUILD/out/$name
 cpio=$BUILD/initramfs/$name.cpio
 res=$BUILD/results/$plat
 timeout=${BOOT_TIMEOUT:-2400}
-append="panic=-1 loglevel=5"
+# kvmc.platform tells guest/run-tests.sh which CPU model it runs on.
+append="panic=-1 loglevel=5 kvmc.platform=$plat"
 
 case $plat in
 arm64-max|arm64-a57)

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Build every commit of the series on its own, as a bisect would: the
+# kernel of each build platform, and the arm64 kvm selftests. Runs in a
+# separate git worktree (build/bisect/linux), so build/linux is untouched.
+# Usage: bisect-check.sh [FIRST]   (FIRST: 1-based patch number to start at)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+platforms=${BUILD_PLATFORMS:-arm64 ppc64le e500 x86_64}
+first=${1:-1}
+[ -d "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
+bisect=$BUILD/bisect
+
+git -C "$TREE" worktree remove --force "$bisect/linux" 2>/dev/null || true
+rm -rf "$bisect/linux"
+git -C "$TREE" worktree prune
+git -C "$TREE" worktree add -q --detach "$bisect/linux" base
+
+results=()
+n=0
+bad=0
+for commit in $(git -C "$TREE" rev-list --reverse base..series); do
+	n=$((n + 1))
+	[ "$n" -ge "$first" ] || continue
+	subject=$(git -C "$TREE" log -1 --format=%s "$commit")
+	log "patch $n: $subject"
+	git -C "$bisect/linux" checkout -q "$commit"
+	row=$(printf '%2d %-60.60s' "$n" "$subject")
+	for p in $platforms; do
+		if BUILD=$bisect "$TOP/scripts/build-kernel.sh" "$p" >"$bisect/$p.log" 2>&1; then
+			row+=" $p:ok"
+		else
+			row+=" $p:FAIL"
+			bad=1
+			tail -20 "$bisect/$p.log" >&2
+		fi
+	done
+	if BUILD=$bisect "$TOP/scripts/build-tests.sh" arm64 >"$bisect/tests.log" 2>&1; then
+		row+=" selftests:ok"
+	else
+		row+=" selftests:FAIL"
+		bad=1
+		tail -20 "$bisect/tests.log" >&2
+	fi
+	results+=("$row")
+done
+
+git -C "$TREE" worktree remove --force "$bisect/linux"
+echo
+printf '%s\n' "${results[@]}"
+exit $bad
