@@ -8,7 +8,7 @@ set -euo pipefail
 export BUILD_PLATFORMS=arm64
 export RUN_PLATFORMS=${RUN_PLATFORMS:-arm64-a57 arm64-max}
 export TESTS=none
-export BENCH=${BENCH:-flush_guest_cache_perf;flush_guest_cache_perf -s}
+export BENCH=${BENCH:-flush_guest_cache_perf;flush_guest_cache_perf -s;mmu_off_watch_perf}
 
 "$TOP/scripts/check.sh"
 for r in $RUN_PLATFORMS; do
