@@ -3,11 +3,12 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help demo check bench bisect-check deps tree export export-check lint clean
+.PHONY: help demo check check-debug bench bisect-check deps tree export export-check lint clean
 
 help:
 	@echo "make demo          build the matrix, boot it, show the series at work"
 	@echo "make check         the whole test suite (what CI runs)"
+	@echo "make check-debug   the tests on debug kernels (KASAN, lockdep, ...)"
 	@echo "make bench         the benchmark programs in the arm64 VMs"
 	@echo "make bisect-check  build every patch of the series on its own"
 	@echo "make tree          unpack the base into build/linux and apply the series"
@@ -21,6 +22,9 @@ demo:
 
 check:
 	$(S)/check.sh
+
+check-debug:
+	$(S)/check-debug.sh
 
 bench:
 	$(S)/bench.sh

@@ -9,7 +9,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 platform=$1
-name=${2:-$platform}
+name=${2:-$platform$SUFFIX}
 out=$BUILD/out/$name
 tests=$BUILD/tests/$name
 stage=$BUILD/initramfs/$name

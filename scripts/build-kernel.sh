@@ -11,11 +11,17 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 platform=$1
-name=${2:-$platform}
+name=${2:-$platform$SUFFIX}
 shift $(($# > 1 ? 2 : 1))
 platform_vars "$platform"
 out=$BUILD/out/$name
 ours=("$TOP/config/common.config" "$TOP/config/$platform.config" "$@")
+if [ -n "$VARIANT" ]; then
+	ours+=("$TOP/config/$VARIANT.config")
+	if [ -r "$TOP/config/$platform-$VARIANT.config" ]; then
+		ours+=("$TOP/config/$platform-$VARIANT.config")
+	fi
+fi
 frags=("$TREE/kernel/configs/tiny-base.config" "$TREE/kernel/configs/tiny.config")
 for f in $TREE_FRAGS; do frags+=("$TREE/$f"); done
 frags+=("${ours[@]}")

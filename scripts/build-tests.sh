@@ -7,7 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 platform=$1
-name=${2:-$platform}
+name=${2:-$platform$SUFFIX}
 platform_vars "$platform"
 out=$BUILD/out/$name
 dest=$BUILD/tests/$name

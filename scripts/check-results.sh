@@ -3,12 +3,14 @@
 # (build/results/PLATFORM/console.log) with test/expectations, print every
 # unexpected result and a summary table, and exit non-zero on any: a test
 # that should pass and did not, a listed failure or skip that changed, a VM
-# that did not finish.
+# that did not finish, a kernel splat (BUG, WARNING, KASAN, lockdep, RCU
+# stall, sleep in atomic context) in the console log.
 # Usage: check-results.sh PLATFORM...
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 expect_file=$TOP/test/expectations
+SPLAT='BUG:|WARNING:|Oops|KASAN|KFENCE|UBSAN|kernel BUG|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|rcu: INFO|soft lockup|blocked for more than|Kernel panic'
 
 # expected PLATFORM TEST -> pass, skip, fail or flaky (pass or fail)
 expected() {
@@ -24,7 +26,7 @@ expected() {
 bad=0
 rows=()
 for plat in "$@"; do
-	res=$BUILD/results/$plat
+	res=$BUILD/results/$plat$SUFFIX
 	log=$res/console.log
 	pass=0 skip=0 fail=0 unexpected=0 state="done"
 	if [ ! -r "$log" ]; then
@@ -57,19 +59,29 @@ for plat in "$@"; do
 			esac
 		done < <(sed -E 's/^ok /ok ok /' "$res/results")
 	fi
+	# Kernel messages, not the tests' own output (the runner prefixes
+	# that with "# ").
+	splats=0
+	if [ -r "$log" ]; then
+		splats=$(grep -avE '^(# |ok |not ok )' "$log" | grep -acE "$SPLAT" || true)
+		if [ "$splats" -ne 0 ]; then
+			echo "SPLAT $plat$SUFFIX: $splats kernel error lines, first:" >&2
+			grep -avE '^(# |ok |not ok )' "$log" | grep -aE -m5 -A15 "$SPLAT" >&2 || true
+		fi
+	fi
 	secs=$(cat "$res/seconds" 2>/dev/null || echo 0)
 	verdict=PASS
-	if [ "$state" != "done" ] || [ $unexpected -ne 0 ]; then
+	if [ "$state" != "done" ] || [ $unexpected -ne 0 ] || [ "$splats" -ne 0 ]; then
 		verdict=FAIL
 		bad=1
 	fi
-	rows+=("$(printf '| %-10s | %-7s | %4d | %4d | %4d | %10d | %5ds | %-7s |' \
-		"$plat" "$state" "$pass" "$skip" "$fail" "$unexpected" "$secs" "$verdict")")
+	rows+=("$(printf '| %-16s | %-7s | %4d | %4d | %4d | %10d | %6d | %5ds | %-7s |' \
+		"$plat$SUFFIX" "$state" "$pass" "$skip" "$fail" "$unexpected" "$splats" "$secs" "$verdict")")
 done
 
 echo
-echo "| platform   | VM run  | pass | skip | fail | unexpected |  time  | verdict |"
-echo "|------------|---------|------|------|------|------------|--------|---------|"
+echo "| platform         | VM run  | pass | skip | fail | unexpected | splats |  time  | verdict |"
+echo "|------------------|---------|------|------|------|------------|--------|--------|---------|"
 printf '%s\n' "${rows[@]}"
 echo "(skip and fail include those test/expectations lists for the platform)"
 exit $bad

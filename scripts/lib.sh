@@ -59,6 +59,13 @@ build_platform_of() {
 	esac
 }
 
+# VARIANT=debug (make check-debug) builds every platform again with
+# config/debug.config and config/PLATFORM-debug.config into build/out/NAME-debug,
+# and keeps its results in build/results/PLATFORM-debug.
+VARIANT=${VARIANT:-}
+SUFFIX=${VARIANT:+-$VARIANT}
+export VARIANT SUFFIX
+
 # Elapsed seconds since $1 (a 'date +%s' value), as 'NmSSs'.
 elapsed() {
 	local s=$(($(date +%s) - $1))

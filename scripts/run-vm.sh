@@ -8,13 +8,15 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 plat=$1
-name=$(build_platform_of "$plat")
+name=$(build_platform_of "$plat")$SUFFIX
 out=$BUILD/out/$name
 cpio=$BUILD/initramfs/$name.cpio
-res=$BUILD/results/$plat
+res=$BUILD/results/$plat$SUFFIX
 timeout=${BOOT_TIMEOUT:-2400}
 # kvmc.platform tells guest/run-tests.sh which CPU model it runs on.
 append="panic=-1 loglevel=5 kvmc.platform=$plat"
+# The debug kernel stops at the first warning.
+[ -n "$VARIANT" ] && append="$append panic_on_warn=1"
 
 case $plat in
 arm64-max|arm64-a57)

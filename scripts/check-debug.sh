@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# 'make check-debug': make check with debug kernels (config/debug.config
+# and config/PLATFORM-debug.config: lockdep, RCU and sleep checks, KASAN
+# and KFENCE where the platform has them, panic_on_warn) on the platforms
+# that run KVM under emulation. Any splat in a console log fails the run.
+# TESTS narrows the tests as for make check.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+export VARIANT=debug
+export BUILD_PLATFORMS=${BUILD_PLATFORMS:-arm64 ppc64le}
+export RUN_PLATFORMS=${RUN_PLATFORMS:-arm64-max arm64-a57 ppc64le}
+exec "$TOP/scripts/check.sh"
