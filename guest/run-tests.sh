@@ -19,22 +19,31 @@ exit "$rc"
 SH
 chmod +x /usr/bin/timeout
 
-# The runtime platform (arm64-max, arm64-a57, ...), from the kernel
-# command line: args.env may set arguments per platform, and OMIT_TESTS,
-# the tests not run on this platform (reported as skipped).
+# The runtime platform (arm64-max, arm64-a57, ...) and the kernel variant
+# ("debug" or empty), from the kernel command line: args.env may set
+# arguments per platform and variant, and OMIT_TESTS, the tests not run on
+# this platform (reported as skipped).
 KVMC_PLATFORM=$(sed -n 's/.*kvmc\.platform=\([^ ]*\).*/\1/p' /proc/cmdline)
+# shellcheck disable=SC2034 # read by args.env
+KVMC_VARIANT=$(sed -n 's/.*kvmc\.variant=\([^ ]*\).*/\1/p' /proc/cmdline)
 OMIT_TESTS=""
 set -a
 # shellcheck disable=SC1091 # made at image build time
 . /guest/args.env
 set +a
 
+# "demo:PROGRAM" entries are the project's own programs in /guest (the
+# demo VMM), run after the kselftests; the others are kselftests.
 tests=""
 omitted=""
+demos=""
 while read -r t; do
 	case $t in ''|'#'*) continue ;; esac
 	case " $OMIT_TESTS " in
-	*" $t "*) omitted="$omitted $t" ;;
+	*" $t "*) omitted="$omitted $t"; continue ;;
+	esac
+	case $t in
+	demo:*) demos="$demos ${t#demo:}" ;;
 	*) tests="$tests -t $t" ;;
 	esac
 done < /guest/tests
@@ -49,6 +58,18 @@ n=0
 for t in $omitted; do
 	n=$((n + 1))
 	echo "ok $n selftests: ${t%%:*}: ${t#*:} # SKIP omitted on $KVMC_PLATFORM (test/args.env)"
+done
+for d in $demos; do
+	n=$((n + 1))
+	echo "# selftests: demo: $d"
+	# Its output as it comes, behind "# " as the runner does.
+	{ rc=0; /guest/"$d" 2>&1 || rc=$?; echo "$rc" > /tmp/demo.rc; } |
+		sed 's/^/# /'
+	if [ "$(cat /tmp/demo.rc)" -eq 0 ]; then
+		echo "ok $n selftests: demo: $d"
+	else
+		echo "not ok $n selftests: demo: $d # exit=$(cat /tmp/demo.rc)"
+	fi
 done
 
 # Benchmarks (not tests): each line of /guest/bench is a command run from

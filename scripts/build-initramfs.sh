@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pack the test VM's initramfs for one build platform with the kernel's
 # usr/gen_initramfs.sh: init, busybox where Debian has one, the installed
-# kselftests with test/kvm.settings and test/args.env, and the test list.
+# kselftests with test/kvm.settings and test/args.env, the demo VMM, and the
+# test list.
 # TESTS="kvm:a kvm:b" limits the run to those tests (default: all; "none":
 # no test). BENCH="prog args;prog args" adds benchmark runs after them.
 # Usage: build-initramfs.sh PLATFORM [NAME]   (after build-tests.sh)
@@ -43,6 +44,8 @@ if [ -d "$tests/kselftest" ] && [ -n "$debarch" ]; then
 		tr -s ' ' '\n' <<<"$TESTS" > "$stage/guest/tests"
 	else
 		cp "$tests/kselftest/kselftest-list.txt" "$stage/guest/tests"
+		# The demo VMM (build-demo.sh), run as a test.
+		[ -x "$tests/bin/kvmc-demo" ] && echo demo:kvmc-demo >> "$stage/guest/tests"
 	fi
 	# BENCH: benchmark command lines, ';'-separated, run after the tests
 	# from /kselftest/kvm (see guest/run-tests.sh).

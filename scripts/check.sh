@@ -38,6 +38,7 @@ stage "kernel tree + series" "$S/make-tree.sh"
 for p in $BUILD_PLATFORMS; do
 	stage "build $p kernel" "$S/build-kernel.sh" "$p"
 	stage "build $p tests" "$S/build-tests.sh" "$p"
+	[ "$p" = arm64 ] && stage "build $p demo VMM" "$S/build-demo.sh"
 	case " $RUN_PLATFORMS " in
 	*" $p"[-\ ]*) stage "pack $p initramfs" "$S/build-initramfs.sh" "$p" ;;
 	esac

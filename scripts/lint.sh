@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # checkpatch.pl --strict on every patch of the series (zero errors, warnings
-# and checks) and shellcheck on the workbench's shell scripts.
+# and checks) and on the workbench's C programs, shellcheck on its shell
+# scripts.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -16,6 +17,12 @@ while read -r patch; do
 		bad=1
 	fi
 done < "$TOP/kernel/series"
+# The workbench's own C programs (the demo VMM and guest, the test VMs'
+# init) in kernel style, less what does not apply to userspace: BIT() and
+# the kernel's u64 types, and static const argv arrays.
+(cd "$TOP" && "$TREE/scripts/checkpatch.pl" --no-tree --strict --quiet \
+	--ignore PREFER_KERNEL_TYPES,BIT_MACRO,STATIC_CONST_CHAR_ARRAY \
+	-f demo/*.[chS] guest/*.c) || bad=1
 (cd "$TOP" && shellcheck scripts/*.sh guest/*.sh .ci/run) || bad=1
-[ $bad -eq 0 ] && log "lint: $(grep -c . "$TOP/kernel/series") patches checkpatch-clean, shell scripts shellcheck-clean"
+[ $bad -eq 0 ] && log "lint: $(grep -c . "$TOP/kernel/series") patches and the C programs checkpatch-clean, shell scripts shellcheck-clean"
 exit $bad
