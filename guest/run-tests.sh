@@ -32,19 +32,20 @@ set -a
 . /guest/args.env
 set +a
 
-# "demo:PROGRAM" entries are the project's own programs in /guest (the
-# demo VMM), run after the kselftests; the others are kselftests.
+# "kvm:TEST" entries are kselftests; the others, "COLLECTION:PROGRAM",
+# the workbench's own programs in /guest (the demo VMM, the powerpc smoke
+# test), run after the kselftests.
 tests=""
 omitted=""
-demos=""
+progs=""
 while read -r t; do
 	case $t in ''|'#'*) continue ;; esac
 	case " $OMIT_TESTS " in
 	*" $t "*) omitted="$omitted $t"; continue ;;
 	esac
 	case $t in
-	demo:*) demos="$demos ${t#demo:}" ;;
-	*) tests="$tests -t $t" ;;
+	kvm:*) tests="$tests -t $t" ;;
+	*) progs="$progs $t" ;;
 	esac
 done < /guest/tests
 cd /kselftest
@@ -59,16 +60,20 @@ for t in $omitted; do
 	n=$((n + 1))
 	echo "ok $n selftests: ${t%%:*}: ${t#*:} # SKIP omitted on $KVMC_PLATFORM (test/args.env)"
 done
-for d in $demos; do
+for t in $progs; do
 	n=$((n + 1))
-	echo "# selftests: demo: $d"
+	c=${t%%:*} p=${t#*:}
+	echo "# selftests: $c: $p"
 	# Its output as it comes, behind "# " as the runner does.
-	{ rc=0; /guest/"$d" 2>&1 || rc=$?; echo "$rc" > /tmp/demo.rc; } |
+	{ rc=0; /guest/"$p" 2>&1 || rc=$?; echo "$rc" > /tmp/prog.rc; } |
 		sed 's/^/# /'
-	if [ "$(cat /tmp/demo.rc)" -eq 0 ]; then
-		echo "ok $n selftests: demo: $d"
+	rc=$(cat /tmp/prog.rc)
+	if [ "$rc" -eq 0 ]; then
+		echo "ok $n selftests: $c: $p"
+	elif [ "$rc" -eq 4 ]; then
+		echo "ok $n selftests: $c: $p # SKIP"
 	else
-		echo "not ok $n selftests: demo: $d # exit=$(cat /tmp/demo.rc)"
+		echo "not ok $n selftests: $c: $p # exit=$rc"
 	fi
 done
 

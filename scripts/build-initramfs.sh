@@ -44,8 +44,14 @@ if [ -d "$tests/kselftest" ] && [ -n "$debarch" ]; then
 		tr -s ' ' '\n' <<<"$TESTS" > "$stage/guest/tests"
 	else
 		cp "$tests/kselftest/kselftest-list.txt" "$stage/guest/tests"
-		# The demo VMM (build-demo.sh), run as a test.
-		[ -x "$tests/bin/kvmc-demo" ] && echo demo:kvmc-demo >> "$stage/guest/tests"
+		# The workbench's own programs, run as tests: the demo VMM
+		# (build-demo.sh), the powerpc smoke test.
+		if [ -x "$tests/bin/kvmc-demo" ]; then
+			echo demo:kvmc-demo >> "$stage/guest/tests"
+		fi
+		if [ -x "$tests/bin/ppc-kvm-smoke" ]; then
+			echo smoke:ppc-kvm-smoke >> "$stage/guest/tests"
+		fi
 	fi
 	# BENCH: benchmark command lines, ';'-separated, run after the tests
 	# from /kselftest/kvm (see guest/run-tests.sh).

@@ -39,6 +39,21 @@ ppc64le|e500)
 	$cc -static -O2 -Wall -Werror -isystem "$out/usr/include" \
 		-I "$TREE/tools/testing/selftests" \
 		-o "$dest/bin/ppc-kvm-smoke" "$TOP/guest/ppc-kvm-smoke.c"
+	# The series' powerpc kvm selftests, once the tree has them (a
+	# bisect-check of an earlier commit does not).
+	if grep -q '^TEST_GEN_PROGS_powerpc' "$TREE/tools/testing/selftests/kvm/Makefile"; then
+		log "$name: building kvm selftests"
+		make -s -C "$TREE/tools/testing/selftests" O="$out" ARCH="$ARCH" \
+			CROSS_COMPILE="$CROSS_COMPILE" CC="$cc" TARGETS=kvm \
+			LDFLAGS="-static -pthread" -j"$(nproc)" \
+			INSTALL_PATH="$dest/kselftest" install >/dev/null
+		# Without a shell (no busybox for ppc32), init runs the
+		# programs of /guest itself.
+		if [ "$platform" = e500 ]; then
+			find "$dest/kselftest/kvm" -type f -perm -u+x \
+				-exec cp {} "$dest/bin/" \;
+		fi
+	fi
 	;;
 esac
 log "$name: tests built in $(elapsed "$start")"
