@@ -51,4 +51,4 @@ for r in $RUN_PLATFORMS; do
 done
 # shellcheck disable=SC2086 # one platform per word
 stage "compare with expectations" "$S/check-results.sh" $RUN_PLATFORMS
-log "make check passed in $(elapsed "$total")"
+log "make check${VARIANT:+-$VARIANT} passed in $(elapsed "$total")"
