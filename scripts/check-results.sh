@@ -3,8 +3,8 @@
 # (build/results/PLATFORM/console.log) with test/expectations, print every
 # unexpected result and a summary table, and exit non-zero on any: a test
 # that should pass and did not, a listed failure or skip that changed, a VM
-# that did not finish, a kernel splat (BUG, WARNING, KASAN, lockdep, RCU
-# stall, sleep in atomic context) in the console log.
+# that did not finish or ran no test, a kernel splat (BUG, WARNING, KASAN,
+# lockdep, RCU stall, sleep in atomic context) in the console log.
 # Usage: check-results.sh PLATFORM...
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -68,6 +68,13 @@ for plat in "$@"; do
 			echo "SPLAT $plat$SUFFIX: $splats kernel error lines, first:" >&2
 			grep -avE '^(# |ok |not ok )' "$log" | grep -aE -m5 -A15 "$SPLAT" >&2 || true
 		fi
+	fi
+	# A VM that ran none of the tests asked for (TESTS=none asks for
+	# none) did not test anything.
+	if [ "$state" = "done" ] && [ $((pass + skip + fail)) -eq 0 ] &&
+	   [ "${TESTS:-}" != none ]; then
+		state="no tests"
+		echo "NO RESULTS $plat$SUFFIX: no test reported a result" >&2
 	fi
 	secs=$(cat "$res/seconds" 2>/dev/null || echo 0)
 	verdict=PASS
