@@ -16,6 +16,10 @@ cc="ccache ${CROSS_COMPILE}gcc"
 
 start=$(date +%s)
 rm -rf "$dest"
+# The selftests' make knows nothing of the installed uapi headers: a
+# changed number in linux/kvm.h would leave stale binaries (testing the
+# old ABI, or skipping). Rebuild them each time; ccache keeps it short.
+rm -rf "$out/kselftest/kvm"
 mkdir -p "$dest/bin"
 
 log "$name: building guest init"
