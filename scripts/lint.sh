@@ -10,13 +10,27 @@ set -euo pipefail
 # Debian's, which has python3-ply and python3-git, not a user's own.
 export PATH=/usr/bin:$PATH
 bad=0
+# A patch that passed before, with the same checkpatch.pl, is not checked
+# again: build/lint-ok holds one empty file per (checkpatch, patch) hash.
+okdir=$BUILD/lint-ok
+mkdir -p "$okdir"
+cp_sum=$(sha256sum "$TREE/scripts/checkpatch.pl" | cut -c1-16)
+todo=()
+while read -r patch; do
+	case $patch in ''|'#'*) continue ;; esac
+	sum=$cp_sum-$(sha256sum "$TOP/kernel/$patch" | cut -c1-16)
+	[ -e "$okdir/$sum" ] || todo+=("$TOP/kernel/$patch $okdir/$sum")
+done < "$TOP/kernel/series"
 # One checkpatch per patch, as many at a time as there are CPUs (about a
 # second each); each failing patch is named.
-# shellcheck disable=SC2016 # $1 expands in the sh -c script
-grep -v -e '^#' -e '^$' "$TOP/kernel/series" | sed "s|^|$TOP/kernel/|" |
-	(cd "$TREE" && xargs -P "$(nproc)" -I{} sh -c \
-		'./scripts/checkpatch.pl --strict --quiet "$1" || { echo "checkpatch: $1" >&2; exit 1; }' _ {}) ||
-	bad=1
+# shellcheck disable=SC2016 # $1 and $2 expand in the sh -c script
+if [ ${#todo[@]} -gt 0 ]; then
+	printf '%s\n' "${todo[@]}" |
+		(cd "$TREE" && xargs -P "$(nproc)" -L1 sh -c \
+			'./scripts/checkpatch.pl --strict --quiet "$1" && touch "$2" ||
+			 { echo "checkpatch: $1" >&2; exit 1; }' _) ||
+		bad=1
+fi
 # The workbench's own C programs (the demo VMM and guest, the test VMs'
 # init) in kernel style, less what does not apply to userspace: BIT() and
 # the kernel's u64 types, and static const argv arrays.
