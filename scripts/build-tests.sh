@@ -38,7 +38,7 @@ x86_64)
 	# selftests of the 6.1.192 base do not build natively here:
 	# __DECLARE_FLEX_ARRAY in the installed asm/kvm.h.)
 	;;
-ppc64le|e500)
+ppc64le|ppc64|e500)
 	log "$name: building the powerpc KVM smoke test"
 	$cc -static -O2 -Wall -Werror -isystem "$out/usr/include" \
 		-I "$TREE/tools/testing/selftests" \
@@ -51,9 +51,9 @@ ppc64le|e500)
 			CROSS_COMPILE="$CROSS_COMPILE" CC="$cc" TARGETS=kvm \
 			LDFLAGS="-static -pthread" -j"$(nproc)" \
 			INSTALL_PATH="$dest/kselftest" install >/dev/null
-		# Without a shell (no busybox for ppc32), init runs the
-		# programs of /guest itself.
-		if [ "$platform" = e500 ]; then
+		# Without a shell (no Debian busybox for big-endian
+		# powerpc), init runs the programs of /guest itself.
+		if [ "$platform" != ppc64le ]; then
 			find "$dest/kselftest/kvm" -type f -perm -u+x \
 				-exec cp {} "$dest/bin/" \;
 		fi

@@ -11,6 +11,7 @@ PACKAGES=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
 	gcc-powerpc-linux-gnu libc6-dev-powerpc-cross
+	gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross
 	qemu-system-arm qemu-system-ppc
 )
 [ $# -gt 0 ] && PACKAGES=("$@")

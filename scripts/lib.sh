@@ -38,6 +38,9 @@ platform_vars() {
 	ppc64le)
 		ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-
 		KIMAGE=vmlinux ;;
+	ppc64)
+		ARCH=powerpc CROSS_COMPILE=powerpc64-linux-gnu-
+		KIMAGE=vmlinux ;;
 	e500)
 		ARCH=powerpc CROSS_COMPILE=powerpc-linux-gnu-
 		KIMAGE=vmlinux

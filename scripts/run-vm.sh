@@ -2,7 +2,7 @@
 # Boot one runtime platform of the matrix under QEMU with its kernel and
 # initramfs, stream the per-test KTAP results as they come, and keep the
 # console log in build/results/PLATFORM/console.log.
-# Usage: run-vm.sh PLATFORM   (arm64-max, arm64-a57, ppc64le, e500)
+# Usage: run-vm.sh PLATFORM   (arm64-max, arm64-a57, ppc64le, ppc64, e500)
 # BOOT_TIMEOUT (seconds, default 2400) bounds the whole boot.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +29,12 @@ arm64-max|arm64-a57)
 ppc64le)
 	qemu=(qemu-system-ppc64 -M pseries -cpu POWER8 -smp 1 -m 2G
 	      -kernel "$out/vmlinux")
+	append="console=hvc0 $append" ;;
+ppc64)
+	# The 970 has none of the features later pseries machines default
+	# to: turn them off rather than have QEMU warn about each.
+	qemu=(qemu-system-ppc64 -cpu 970 -smp 2 -m 2G -kernel "$out/vmlinux"
+	      -M pseries,cap-vsx=off,cap-dfp=off,cap-htm=off,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off)
 	append="console=hvc0 $append" ;;
 e500)
 	qemu=(qemu-system-ppc -M ppce500 -cpu e500v2 -smp 1 -m 1G
