@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-platforms=${BUILD_PLATFORMS:-arm64 ppc64le e500 x86_64}
+platforms=${BUILD_PLATFORMS:-arm64 ppc64le ppc64 e500 x86_64}
 first=${1:-1}
 [ -d "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
 bisect=$BUILD/bisect

@@ -57,10 +57,14 @@ if [ -d "$tests/kselftest" ] && [ -n "$debarch" ]; then
 	# from /kselftest/kvm (see guest/run-tests.sh).
 	tr ';' '\n' <<<"${BENCH:-}" > "$stage/guest/bench"
 else
-	# No shell: init runs these itself.
+	# No shell: init runs these itself. The smoke test first: it is
+	# then the first VM of the boot, whose KVM allocations come from
+	# fresh memory (the e500 guest TLB bug showed only there).
 	: > "$stage/guest/tests"
-	for t in "$stage"/guest/*; do
-		[ -x "$t" ] && echo "kvm:/guest/$(basename "$t")" >> "$stage/guest/tests"
+	for t in "$stage"/guest/ppc-kvm-smoke "$stage"/guest/*; do
+		[ -x "$t" ] || continue
+		grep -qx "kvm:/guest/$(basename "$t")" "$stage/guest/tests" ||
+			echo "kvm:/guest/$(basename "$t")" >> "$stage/guest/tests"
 	done
 fi
 

@@ -33,8 +33,10 @@ ppc64le)
 ppc64)
 	# The 970 has none of the features later pseries machines default
 	# to: turn them off rather than have QEMU warn about each.
-	qemu=(qemu-system-ppc64 -cpu 970 -smp 2 -m 2G -kernel "$out/vmlinux"
-	      -M pseries,cap-vsx=off,cap-dfp=off,cap-htm=off,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off)
+	machine=pseries,cap-vsx=off,cap-dfp=off,cap-htm=off,cap-cfpc=broken
+	machine=$machine,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
+	qemu=(qemu-system-ppc64 -M "$machine" -cpu 970 -smp 2 -m 2G
+	      -kernel "$out/vmlinux")
 	append="console=hvc0 $append" ;;
 e500)
 	qemu=(qemu-system-ppc -M ppce500 -cpu e500v2 -smp 1 -m 1G
