@@ -74,3 +74,19 @@ elapsed() {
 	local s=$(($(date +%s) - $1))
 	printf '%dm%02ds' $((s / 60)) $((s % 60))
 }
+
+# The Debian archive the host's apt uses (not its security archive): the
+# URI of the first deb822 stanza, or one-line source, of a non-security
+# suite. Every Debian download of the workbench goes there.
+host_apt_mirror() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk '/^$/ { uri = "" }
+		     /^URIs:/ { uri = $2 }
+		     /^Suites:/ && uri != "" && $0 !~ /-security/ { print uri; exit }' "$f"
+	done | head -n 1 | grep . && return 0
+	awk '$1 == "deb" && $0 !~ /-security/ {
+		for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1
+}

@@ -46,9 +46,18 @@ e500)
 esac
 [ -r "$cpio" ] || die "$plat: no initramfs $cpio"
 
+# QEMU=trixie: the QEMU of the workbench's trixie root (make-trixie-root.sh,
+# QEMU 11.1), run in a private mount namespace that sees the build folder at
+# the same path; default: the host's (bookworm: QEMU 7.2).
+if [ "${QEMU:-host}" = trixie ]; then
+	troot=$("$TOP/scripts/make-trixie-root.sh")
+	mkdir -p "$troot$BUILD"
+	qemu=(unshare -m "$TOP/scripts/chroot-run.sh" "$troot" "$BUILD" "${qemu[@]}")
+fi
+
 rm -rf "$res"
 mkdir -p "$res"
-log "$plat: booting (${qemu[*]:0:5} ...), at most ${timeout}s"
+log "$plat: booting ($(printf '%s ' "${qemu[@]}" | grep -oE 'qemu-system-[a-z0-9]+ .{0,40}')...) with QEMU ${QEMU:-host}, at most ${timeout}s"
 start=$(date +%s)
 rc=0
 timeout --foreground "$timeout" "${qemu[@]}" -nographic -vga none -nic none -no-reboot \
