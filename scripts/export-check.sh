@@ -18,10 +18,10 @@ trap 'rm -rf "$tmp"' EXIT
 "$TOP/scripts/export-series.sh" "$tmp"
 uncommitted=
 [ "${1:-}" = --on-disk ] || uncommitted=$(cd "$TOP" && git status --porcelain -- kernel)
-if ! diff -r -q -x cover-letter.txt -x base.conf "$tmp" "$TOP/kernel" >/dev/null 2>&1 ||
+if ! diff -r -q -x cover-letter.txt -x base.conf "$tmp" "$SERIES_DIR" >/dev/null 2>&1 ||
    [ -n "$uncommitted" ]; then
 	echo "build/linux and the committed series differ:" >&2
-	diff -r -q -x cover-letter.txt -x base.conf "$tmp" "$TOP/kernel" >&2 || true
+	diff -r -q -x cover-letter.txt -x base.conf "$tmp" "$SERIES_DIR" >&2 || true
 	(cd "$TOP" && git status --short -- kernel) >&2
 	echo "run 'make export' and commit kernel/" >&2
 	exit 1

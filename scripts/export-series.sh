@@ -6,7 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-dest=${1:-$TOP/kernel}
+dest=${1:-$SERIES_DIR}
 [ -d "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
 cd "$TREE"
 if [ -n "$(git status --porcelain)" ]; then
@@ -22,7 +22,7 @@ rm -f "$dest"/*.patch
 
 # The cover letter's subject and blurb come from kernel/cover-letter.txt
 # (first line: subject; the rest: body); its date is the last commit's.
-git config branch.series.description "$(cat "$TOP/kernel/cover-letter.txt")"
+git config branch.series.description "$(cat "$SERIES_DIR/cover-letter.txt")"
 GIT_COMMITTER_DATE=$(git log -1 --format=%aD series) \
 	git format-patch -q --zero-commit --no-signature --base=base \
 	--cover-letter --cover-from-description=subject \

@@ -2,9 +2,21 @@
 # Helpers shared by the scripts in this folder. Sourced, never run.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$TOP/build}
+# SERIES chooses the patch queue: 6.1 (kernel/, the default) or a port
+# under kernel/VERSION/ (kernel/7.3/), which builds under build/VERSION/.
+SERIES=${SERIES:-6.1}
+if [ "$SERIES" = 6.1 ]; then
+	SERIES_DIR=$TOP/kernel
+	BUILD=${BUILD:-$TOP/build}
+else
+	SERIES_DIR=$TOP/kernel/$SERIES
+	BUILD=${BUILD:-$TOP/build/$SERIES}
+fi
+[ -r "$SERIES_DIR/base.conf" ] || { echo "error: no series $SERIES ($SERIES_DIR/base.conf)" >&2; exit 1; }
 TREE=$BUILD/linux
-export TOP BUILD TREE
+# The Debian trixie root (make-trixie-root.sh), shared by every series.
+TROOT=$TOP/build/trixie
+export TOP SERIES SERIES_DIR BUILD TREE TROOT
 
 # The identity every commit of the series is authored and signed with.
 export GIT_AUTHOR_NAME=kvm-coherence
@@ -20,8 +32,26 @@ export CCACHE_BASEDIR=$TOP
 export CCACHE_NOHASHDIR=true
 
 # shellcheck source=../kernel/base.conf
-. "$TOP/kernel/base.conf"
-export BASE_TARBALL=/usr/src/$BASE_PACKAGE.tar.xz
+. "$SERIES_DIR/base.conf"
+# BASE_SUITE (optional): the Debian suite the base comes from, installed in
+# the trixie root rather than on the host.
+BASE_SUITE=${BASE_SUITE:-}
+if [ -n "$BASE_SUITE" ]; then
+	BASE_TARBALL=$TROOT/usr/src/$BASE_PACKAGE.tar.xz
+else
+	BASE_TARBALL=/usr/src/$BASE_PACKAGE.tar.xz
+fi
+export BASE_SUITE BASE_TARBALL
+
+# The version of the base package installed (on the host or in the root).
+# shellcheck disable=SC2016 # dpkg-query's own format, not a shell expansion
+base_installed_version() {
+	if [ -n "$BASE_SUITE" ]; then
+		chroot "$TROOT" dpkg-query -W -f='${Version}' "$BASE_PACKAGE"
+	else
+		dpkg-query -W -f='${Version}' "$BASE_PACKAGE"
+	fi
+}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

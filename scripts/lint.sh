@@ -18,9 +18,9 @@ cp_sum=$(sha256sum "$TREE/scripts/checkpatch.pl" | cut -c1-16)
 todo=()
 while read -r patch; do
 	case $patch in ''|'#'*) continue ;; esac
-	sum=$cp_sum-$(sha256sum "$TOP/kernel/$patch" | cut -c1-16)
-	[ -e "$okdir/$sum" ] || todo+=("$TOP/kernel/$patch $okdir/$sum")
-done < "$TOP/kernel/series"
+	sum=$cp_sum-$(sha256sum "$SERIES_DIR/$patch" | cut -c1-16)
+	[ -e "$okdir/$sum" ] || todo+=("$SERIES_DIR/$patch $okdir/$sum")
+done < "$SERIES_DIR/series"
 # One checkpatch per patch, as many at a time as there are CPUs (about a
 # second each); each failing patch is named.
 # shellcheck disable=SC2016 # $1 and $2 expand in the sh -c script
@@ -38,5 +38,5 @@ fi
 	--ignore PREFER_KERNEL_TYPES,BIT_MACRO,STATIC_CONST_CHAR_ARRAY \
 	-f demo/*.[chS] guest/*.c) || bad=1
 (cd "$TOP" && shellcheck scripts/*.sh guest/*.sh .ci/run) || bad=1
-[ $bad -eq 0 ] && log "lint: $(grep -c . "$TOP/kernel/series") patches and the C programs checkpatch-clean, shell scripts shellcheck-clean"
+[ $bad -eq 0 ] && log "lint: $(grep -c . "$SERIES_DIR/series") patches and the C programs checkpatch-clean, shell scripts shellcheck-clean"
 exit $bad

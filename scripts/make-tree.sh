@@ -12,11 +12,11 @@ if [ -d "$TREE/.git" ]; then
 		die "build/linux holds work the series lacks: 'make export' first (or remove build/linux)"
 else
 	start=$(date +%s)
-	log "unpacking $(basename "$tarball") into build/linux"
+	log "unpacking $(basename "$tarball") into ${TREE#"$TOP"/}"
 	rm -rf "$TREE.tmp"
 	mkdir -p "$TREE.tmp"
 	tar -C "$TREE.tmp" --strip-components=1 -xf "$tarball"
-	version=$(dpkg-query -W -f='${Version}' "$BASE_PACKAGE")
+	version=$(base_installed_version)
 	# A fixed date makes the base commit id the same on every machine, so
 	# the base-commit line of the exported series is reproducible.
 	(
@@ -49,9 +49,9 @@ n=0
 while read -r patch; do
 	case $patch in ''|'#'*) continue ;; esac
 	n=$((n + 1))
-	if ! git am -q -3 "$TOP/kernel/$patch" >/dev/null 2>&1; then
+	if ! git am -q -3 "$SERIES_DIR/$patch" >/dev/null 2>&1; then
 		git am --abort >/dev/null 2>&1 || true
 		die "patch $n ($patch) no longer applies to $(git log -1 --format=%s base)"
 	fi
-done < "$TOP/kernel/series"
-log "build/linux: base + $n patches on branch 'series'"
+done < "$SERIES_DIR/series"
+log "${TREE#"$TOP"/}: base + $n patches on branch 'series'"

@@ -8,7 +8,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-root=$BUILD/trixie
+root=$TROOT
 # The packages the root must hold, from trixie-backports where it has them.
 BACKPORTS=(qemu-system-arm qemu-system-ppc)
 
@@ -24,13 +24,14 @@ mirror=$(host_apt_mirror)
 start=$(date +%s)
 rm -rf "$root"
 log "debootstrap trixie into $root from $mirror (a few minutes)"
-debootstrap --variant=minbase trixie "$root" "$mirror" >"$BUILD/trixie-debootstrap.log" 2>&1 ||
-	{ tail -n 20 "$BUILD/trixie-debootstrap.log" >&2; die "debootstrap failed"; }
+mkdir -p "$(dirname "$root")"
+debootstrap --variant=minbase trixie "$root" "$mirror" >"$root.log" 2>&1 ||
+	{ tail -n 20 "$root.log" >&2; die "debootstrap failed"; }
 printf 'deb %s trixie main\ndeb %s trixie-backports main\n' "$mirror" "$mirror" \
 	> "$root/etc/apt/sources.list"
 log "installing ${BACKPORTS[*]} from trixie-backports"
 chroot "$root" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq \
+DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq -o Dpkg::Use-Pty=0 \
 	--no-install-recommends -t trixie-backports "${BACKPORTS[@]}" >/dev/null
 chroot "$root" apt-get clean
 printf '%s\n' "${BACKPORTS[@]}" > "$root/.complete"
