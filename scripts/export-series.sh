@@ -26,7 +26,7 @@ git config branch.series.description "$(cat "$SERIES_DIR/cover-letter.txt")"
 GIT_COMMITTER_DATE=$(git log -1 --format=%aD series) \
 	git format-patch -q --zero-commit --no-signature --base=base \
 	--cover-letter --cover-from-description=subject \
-	--subject-prefix="PATCH v2" -o "$dest" base..series
+	--subject-prefix="${PATCH_PREFIX:-PATCH v2}" -o "$dest" base..series
 for p in "$dest"/[0-9][0-9][0-9][0-9]-*.patch; do
 	case ${p##*/} in 0000-*) ;; *) echo "${p##*/}" ;; esac
 done > "$dest/series"
