@@ -17,12 +17,18 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$TOP/scripts/export-series.sh" "$tmp"
 uncommitted=
-[ "${1:-}" = --on-disk ] || uncommitted=$(cd "$TOP" && git status --porcelain -- kernel)
-if ! diff -r -q -x cover-letter.txt -x base.conf "$tmp" "$SERIES_DIR" >/dev/null 2>&1 ||
+[ "${1:-}" = --on-disk ] || uncommitted=$(cd "$TOP" && git status --porcelain -- "$SERIES_DIR")
+# What the export does not write: the inputs, notes, and the other series
+# (kernel/VERSION/ inside kernel/).
+skip=(-x cover-letter.txt -x base.conf -x PORTING.md)
+for d in "$SERIES_DIR"/*/; do
+	[ -d "$d" ] && skip+=(-x "$(basename "$d")")
+done
+if ! diff -r -q "${skip[@]}" "$tmp" "$SERIES_DIR" >/dev/null 2>&1 ||
    [ -n "$uncommitted" ]; then
-	echo "build/linux and the committed series differ:" >&2
-	diff -r -q -x cover-letter.txt -x base.conf "$tmp" "$SERIES_DIR" >&2 || true
-	(cd "$TOP" && git status --short -- kernel) >&2
-	echo "run 'make export' and commit kernel/" >&2
+	echo "${TREE#"$TOP"/} and the committed series differ:" >&2
+	diff -r -q "${skip[@]}" "$tmp" "$SERIES_DIR" >&2 || true
+	(cd "$TOP" && git status --short -- "$SERIES_DIR") >&2
+	echo "run 'make export' and commit ${SERIES_DIR#"$TOP"/}/" >&2
 	exit 1
 fi
