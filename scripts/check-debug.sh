@@ -8,6 +8,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 export VARIANT=debug
-export BUILD_PLATFORMS=${BUILD_PLATFORMS:-arm64 ppc64le}
-export RUN_PLATFORMS=${RUN_PLATFORMS:-arm64-max arm64-a57 ppc64le}
+export BUILD_PLATFORMS=${BUILD_PLATFORMS:-arm64 ppc64le ppc64}
+export RUN_PLATFORMS=${RUN_PLATFORMS:-arm64-max arm64-a57 ppc64le ppc64}
 exec "$TOP/scripts/check.sh"
