@@ -15,11 +15,11 @@ name=${2:-$platform$SUFFIX}
 shift $(($# > 1 ? 2 : 1))
 platform_vars "$platform"
 out=$BUILD/out/$name
-ours=("$TOP/config/common.config" "$TOP/config/$platform.config" "$@")
+ours=("$CONFIG_DIR/common.config" "$CONFIG_DIR/$platform.config" "$@")
 if [ -n "$VARIANT" ]; then
-	ours+=("$TOP/config/$VARIANT.config")
-	if [ -r "$TOP/config/$platform-$VARIANT.config" ]; then
-		ours+=("$TOP/config/$platform-$VARIANT.config")
+	ours+=("$CONFIG_DIR/$VARIANT.config")
+	if [ -r "$CONFIG_DIR/$platform-$VARIANT.config" ]; then
+		ours+=("$CONFIG_DIR/$platform-$VARIANT.config")
 	fi
 fi
 frags=("$TREE/kernel/configs/tiny-base.config" "$TREE/kernel/configs/tiny.config")

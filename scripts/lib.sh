@@ -16,7 +16,11 @@ fi
 TREE=$BUILD/linux
 # The Debian trixie root (make-trixie-root.sh), shared by every series.
 TROOT=$TOP/build/trixie
-export TOP SERIES SERIES_DIR BUILD TREE TROOT
+# The kernel config fragments: config/, or config/VERSION/ where a series
+# needs other option names.
+CONFIG_DIR=$TOP/config
+[ -d "$TOP/config/$SERIES" ] && CONFIG_DIR=$TOP/config/$SERIES
+export TOP SERIES SERIES_DIR BUILD TREE TROOT CONFIG_DIR
 
 # The identity every commit of the series is authored and signed with.
 export GIT_AUTHOR_NAME=kvm-coherence
