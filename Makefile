@@ -16,6 +16,7 @@ help:
 	@echo "make export-check  fail if build/linux holds work the series lacks"
 	@echo "make lint          checkpatch --strict on the series, shellcheck on scripts"
 	@echo "make deps          install the Debian packages the workbench needs"
+	@echo "variables: SERIES=7.3 (the 7.3 port, kernel/7.3, build/7.3), QEMU=trixie (QEMU 11.1)"
 
 demo:
 	$(S)/demo.sh
