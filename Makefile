@@ -21,8 +21,11 @@ help:
 demo:
 	$(S)/demo.sh
 
+# Both series: the 6.1 stable backport (kernel/) and the 7.3 port
+# (kernel/7.3/), each with its own matrix (MATRIX_* in its base.conf).
 check:
 	$(S)/check.sh
+	SERIES=7.3 $(S)/check.sh
 
 check-debug:
 	$(S)/check-debug.sh

@@ -3,8 +3,8 @@
 # usr/gen_initramfs.sh: init, busybox where Debian has one, the installed
 # kselftests with test/kvm.settings and test/args.env, the demo VMM, and the
 # test list.
-# TESTS="kvm:a kvm:b" limits the run to those tests (default: all; "none":
-# no test). BENCH="prog args;prog args" adds benchmark runs after them.
+# TESTS="kvm:a kvm:b" limits the run to those tests (default: the series'
+# MATRIX_TESTS, or all when it has none; "all": all; "none": no test). BENCH="prog args;prog args" adds benchmark runs after them.
 # Usage: build-initramfs.sh PLATFORM [NAME]   (after build-tests.sh)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -38,6 +38,7 @@ if [ -d "$tests/kselftest" ] && [ -n "$debarch" ]; then
 	cp "$TOP/test/kvm.settings" "$stage/kselftest/kvm/settings"
 	cp "$TOP/guest/run-tests.sh" "$stage/guest/run-tests.sh"
 	cp "$TOP/test/args.env" "$stage/guest/args.env"
+	[ "${TESTS:-}" = all ] && TESTS=
 	if [ "${TESTS:-}" = none ]; then
 		: > "$stage/guest/tests"
 	elif [ -n "${TESTS:-}" ]; then

@@ -9,7 +9,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-expect_file=$TOP/test/expectations
+expect_file=$EXPECTATIONS
 SPLAT='BUG:|WARNING:|Oops|KASAN|KFENCE|UBSAN|kernel BUG|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|rcu: INFO|soft lockup|blocked for more than|Kernel panic'
 # Lines that match SPLAT without being a kernel error: the boot wrapper of a
 # pseries kernel on a PowerPC 970 reports that QEMU's firmware found no
@@ -55,7 +55,7 @@ for plat in "$@"; do
 			pass/pass|pass/flaky|fail/flaky|skip/skip|fail/fail) ;;
 			*)
 				unexpected=$((unexpected + 1))
-				echo "UNEXPECTED $plat $test: $got, test/expectations says $want" >&2 ;;
+				echo "UNEXPECTED $plat $test: $got, ${expect_file#"$TOP"/} says $want" >&2 ;;
 			esac
 			case $got in
 			pass) pass=$((pass + 1)) ;;
@@ -97,5 +97,5 @@ echo
 echo "| platform         | VM run  | pass | skip | fail | unexpected | splats |  time  | verdict |"
 echo "|------------------|---------|------|------|------|------------|--------|--------|---------|"
 printf '%s\n' "${rows[@]}"
-echo "(skip and fail include those test/expectations lists for the platform)"
+echo "(skip and fail include those ${expect_file#"$TOP"/} lists for the platform)"
 exit $bad

@@ -7,8 +7,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-BUILD_PLATFORMS=${BUILD_PLATFORMS:-arm64 ppc64le ppc64 e500 x86_64}
-RUN_PLATFORMS=${RUN_PLATFORMS:-arm64-max arm64-a57 ppc64le ppc64 e500}
+# Defaults: the series' matrix (MATRIX_* in its base.conf).
+BUILD_PLATFORMS=${BUILD_PLATFORMS:-$MATRIX_BUILD}
+RUN_PLATFORMS=${RUN_PLATFORMS:-$MATRIX_RUN}
 S=$TOP/scripts
 
 stages=()
@@ -49,4 +50,4 @@ for r in $RUN_PLATFORMS; do
 done
 # shellcheck disable=SC2086 # one platform per word
 stage "compare with expectations" "$S/check-results.sh" $RUN_PLATFORMS
-log "make check${VARIANT:+-$VARIANT} passed in $(elapsed "$total")"
+log "make check${VARIANT:+-$VARIANT} of series $SERIES passed in $(elapsed "$total")"

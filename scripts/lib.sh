@@ -21,6 +21,11 @@ TROOT=$TOP/build/trixie
 CONFIG_DIR=$TOP/config
 [ -d "$TOP/config/$SERIES" ] && CONFIG_DIR=$TOP/config/$SERIES
 export TOP SERIES SERIES_DIR BUILD TREE TROOT CONFIG_DIR
+# The expected results of the runtime platforms: test/expectations, or
+# test/VERSION/expectations for a series whose base's tests differ.
+EXPECTATIONS=$TOP/test/expectations
+[ -r "$TOP/test/$SERIES/expectations" ] && EXPECTATIONS=$TOP/test/$SERIES/expectations
+export EXPECTATIONS
 
 # The identity every commit of the series is authored and signed with.
 export GIT_AUTHOR_NAME=kvm-coherence
@@ -46,6 +51,12 @@ else
 	BASE_TARBALL=/usr/src/$BASE_PACKAGE.tar.xz
 fi
 export BASE_SUITE BASE_TARBALL
+# The series' matrix (base.conf): what make check builds and runs, with
+# which QEMU, and which kselftests (QEMU and TESTS in the environment win).
+MATRIX_TESTS=${MATRIX_TESTS:-}
+QEMU=${QEMU:-$MATRIX_QEMU}
+TESTS=${TESTS:-$MATRIX_TESTS}
+export MATRIX_BUILD MATRIX_RUN QEMU TESTS
 
 # The version of the base package installed (on the host or in the root).
 # shellcheck disable=SC2016 # dpkg-query's own format, not a shell expansion
