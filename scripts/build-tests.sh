@@ -45,7 +45,9 @@ ppc64le|ppc64|e500)
 		-o "$dest/bin/ppc-kvm-smoke" "$TOP/guest/ppc-kvm-smoke.c"
 	# The series' powerpc kvm selftests, once the tree has them (a
 	# bisect-check of an earlier commit does not).
-	if grep -q '^TEST_GEN_PROGS_powerpc' "$TREE/tools/testing/selftests/kvm/Makefile"; then
+	# (The lists are in kvm/Makefile on 6.1, kvm/Makefile.kvm on 7.3.)
+	if cat "$TREE"/tools/testing/selftests/kvm/Makefile* |
+		grep -q '^TEST_GEN_PROGS_powerpc'; then
 		log "$name: building kvm selftests"
 		make -s -C "$TREE/tools/testing/selftests" O="$out" ARCH="$ARCH" \
 			CROSS_COMPILE="$CROSS_COMPILE" CC="$cc" TARGETS=kvm \
