@@ -5,7 +5,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PACKAGES=(
-	"$BASE_PACKAGE"
 	make gcc libc6-dev bc bison flex libssl-dev libelf-dev cpio xz-utils
 	kmod rsync python3 python3-ply python3-git perl ccache sparse shellcheck git
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
@@ -14,6 +13,9 @@ PACKAGES=(
 	gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross
 	qemu-system-arm qemu-system-ppc
 )
+# The base of a series from a newer suite (BASE_SUITE, 7.3) is installed in
+# the trixie root by fetch-base.sh, not on the host.
+[ -z "$BASE_SUITE" ] && PACKAGES+=("$BASE_PACKAGE")
 [ $# -gt 0 ] && PACKAGES=("$@")
 
 missing=()
