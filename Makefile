@@ -7,7 +7,7 @@ S := scripts
 
 help:
 	@echo "make demo          build the matrix, boot it, show the series at work"
-	@echo "make check         the whole test suite (what CI runs)"
+	@echo "make check         the whole test suite, both series (what CI runs)"
 	@echo "make check-debug   the tests on debug kernels (KASAN, lockdep, ...)"
 	@echo "make bench         the benchmark programs in the arm64 VMs"
 	@echo "make bisect-check  build every patch of the series on its own"
