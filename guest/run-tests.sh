@@ -69,16 +69,23 @@ for t in $omitted; do
 done
 for t in $progs; do
 	c=${t%%:*} p=${t#*:}
-	# Likewise for the programs.
-	if [ ! -x /guest/"$p" ]; then
+	# Likewise for the programs: /guest/PROGRAM, or a collection's own
+	# runner, /guest/COLLECTION PROGRAM (the clients stage: clients,
+	# kut-qemu, kut-kvmtool).
+	if [ -x /guest/"$p" ]; then
+		set -- /guest/"$p"
+	elif [ -x /guest/"$c" ]; then
+		set -- /guest/"$c" "$p"
+	else
 		echo "# $t: not built for this platform"
 		continue
 	fi
 	n=$((n + 1))
 	echo "# selftests: $c: $p"
-	# Its output as it comes, behind "# " as the runner does.
-	{ rc=0; /guest/"$p" 2>&1 || rc=$?; echo "$rc" > /tmp/prog.rc; } |
-		sed 's/^/# /'
+	# Its output as it comes (line by line: sed would hold it back when
+	# writing to a pipe), behind "# " as the runner does.
+	{ rc=0; "$@" 2>&1 || rc=$?; echo "$rc" > /tmp/prog.rc; } |
+		while IFS= read -r line; do echo "# $line"; done
 	rc=$(cat /tmp/prog.rc)
 	if [ "$rc" -eq 0 ]; then
 		echo "ok $n selftests: $c: $p"

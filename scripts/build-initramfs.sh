@@ -3,6 +3,9 @@
 # usr/gen_initramfs.sh: init, busybox where Debian has one, the installed
 # kselftests with test/kvm.settings and test/args.env, the demo VMM, and the
 # test list.
+# CLIENTS="clients:qemu-boot kut-qemu:cache ..." adds the clients stage on
+# arm64 ("default": test/clients.list; the series' MATRIX_CLIENTS unless
+# set; "none": none).
 # TESTS="kvm:a kvm:b" limits the run to those tests (default: the series'
 # MATRIX_TESTS, or all when it has none; "all": all; "none": no test). BENCH="prog args;prog args" adds benchmark runs after them.
 # Usage: build-initramfs.sh PLATFORM [NAME]   (after build-tests.sh)
@@ -10,12 +13,39 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 platform=$1
+platform_vars "$platform"
 name=${2:-$platform$SUFFIX}
 out=$BUILD/out/$name
 tests=$BUILD/tests/$name
 stage=$BUILD/initramfs/$name
 cpio=$BUILD/initramfs/$name.cpio
 [ -x "$tests/bin/init" ] || die "$name: no guest init: run build-tests.sh first"
+
+# The clients stage's programs (build-clients.sh) and its L2 guest kernel,
+# this platform's own Image; its entries come after the tests.
+add_clients() {
+	local c=$TOP/build/clients
+	[ -d "$c/qemu-arm64/usr/bin" ] || die "no clients built: run build-clients.sh first"
+	cp -a "$c/qemu-arm64/usr" "$c/qemu-arm64/lib" "$stage/"
+	mkdir -p "$stage/clients"
+	cp "$out/$KIMAGE" "$stage/clients/Image"
+	cp "$c/l2.cpio" "$c/mmu-toggle.bin" "$stage/clients/"
+	if [ -x "$c/lkvm" ]; then
+		cp "$c/lkvm" "$stage/usr/bin/lkvm"
+	fi
+	for v in qemu kvmtool; do
+		if [ -d "$c/kut-$v" ]; then
+			cp -a "$c/kut-$v" "$stage/clients/"
+			install -m 0755 "$TOP/guest/kvm-unit-tests.sh" "$stage/guest/kut-$v"
+		fi
+	done
+	install -m 0755 "$TOP/guest/clients.sh" "$stage/guest/clients"
+	if [ "$CLIENTS" = default ]; then
+		grep -v '^#' "$TOP/test/clients.list" >> "$stage/guest/tests"
+	else
+		tr -s ' ' '\n' <<<"$CLIENTS" >> "$stage/guest/tests"
+	fi
+}
 
 rm -rf "$stage"
 mkdir -p "$stage"/{bin,guest,proc,sys,tmp}
@@ -53,6 +83,10 @@ if [ -d "$tests/kselftest" ] && [ -n "$debarch" ]; then
 		if [ -x "$tests/bin/ppc-kvm-smoke" ]; then
 			echo smoke:ppc-kvm-smoke >> "$stage/guest/tests"
 		fi
+	fi
+	# CLIENTS: the clients stage (real VMMs, kvm-unit-tests), on arm64.
+	if [ "$platform" = arm64 ] && [ -n "$CLIENTS" ] && [ "$CLIENTS" != none ]; then
+		add_clients
 	fi
 	# BENCH: benchmark command lines, ';'-separated, run after the tests
 	# from /kselftest/kvm (see guest/run-tests.sh).

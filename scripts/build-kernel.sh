@@ -17,7 +17,9 @@ platform_vars "$platform"
 out=$BUILD/out/$name
 ours=("$CONFIG_DIR/common.config" "$CONFIG_DIR/$platform.config" "$@")
 if [ -n "$VARIANT" ]; then
-	ours+=("$CONFIG_DIR/$VARIANT.config")
+	if [ -r "$CONFIG_DIR/$VARIANT.config" ]; then
+		ours+=("$CONFIG_DIR/$VARIANT.config")
+	fi
 	if [ -r "$CONFIG_DIR/$platform-$VARIANT.config" ]; then
 		ours+=("$CONFIG_DIR/$platform-$VARIANT.config")
 	fi
@@ -25,7 +27,7 @@ fi
 frags=("$TREE/kernel/configs/tiny-base.config" "$TREE/kernel/configs/tiny.config")
 for f in $TREE_FRAGS; do frags+=("$TREE/$f"); done
 frags+=("${ours[@]}")
-[ -e "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
+[ -e "$TREE/Makefile" ] || die "no kernel tree in $TREE: run 'make tree'"
 
 mk() {
 	make -s -C "$TREE" O="$out" ARCH="$ARCH" CROSS_COMPILE="$CROSS_COMPILE" \

@@ -38,6 +38,9 @@ for p in $BUILD_PLATFORMS; do
 	stage "build $p kernel" "$S/build-kernel.sh" "$p"
 	stage "build $p tests" "$S/build-tests.sh" "$p"
 	[ "$p" = arm64 ] && stage "build $p demo VMM" "$S/build-demo.sh"
+	if [ "$p" = arm64 ] && [ -n "$CLIENTS" ] && [ "$CLIENTS" != none ]; then
+		stage "build clients" "$S/build-clients.sh"
+	fi
 	case " $RUN_PLATFORMS " in
 	*" $p"[-\ ]*) stage "pack $p initramfs" "$S/build-initramfs.sh" "$p" ;;
 	esac

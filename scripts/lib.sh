@@ -13,14 +13,17 @@ else
 	BUILD=${BUILD:-$TOP/build/$SERIES}
 fi
 [ -r "$SERIES_DIR/base.conf" ] || { echo "error: no series $SERIES ($SERIES_DIR/base.conf)" >&2; exit 1; }
-TREE=$BUILD/linux
+# The kernel source tree: the series applied; BASE_TREE, the unpatched base
+# (check-clients-base.sh builds that with KTREE=$BASE_TREE).
+TREE=${KTREE:-$BUILD/linux}
+BASE_TREE=$BUILD/linux-base
 # The Debian trixie root (make-trixie-root.sh), shared by every series.
 TROOT=$TOP/build/trixie
 # The kernel config fragments: config/, or config/VERSION/ where a series
 # needs other option names.
 CONFIG_DIR=$TOP/config
 [ -d "$TOP/config/$SERIES" ] && CONFIG_DIR=$TOP/config/$SERIES
-export TOP SERIES SERIES_DIR BUILD TREE TROOT CONFIG_DIR
+export TOP SERIES SERIES_DIR BUILD TREE BASE_TREE TROOT CONFIG_DIR
 # The expected results of the runtime platforms: test/expectations, or
 # test/VERSION/expectations for a series whose base's tests differ.
 EXPECTATIONS=$TOP/test/expectations
@@ -54,9 +57,11 @@ export BASE_SUITE BASE_TARBALL
 # The series' matrix (base.conf): what make check builds and runs, with
 # which QEMU, and which kselftests (QEMU and TESTS in the environment win).
 MATRIX_TESTS=${MATRIX_TESTS:-}
+MATRIX_CLIENTS=${MATRIX_CLIENTS:-}
+CLIENTS=${CLIENTS:-$MATRIX_CLIENTS}
 QEMU=${QEMU:-$MATRIX_QEMU}
 TESTS=${TESTS:-$MATRIX_TESTS}
-export MATRIX_BUILD MATRIX_RUN QEMU TESTS
+export MATRIX_BUILD MATRIX_RUN QEMU TESTS CLIENTS
 
 # The version of the base package installed (on the host or in the root).
 # shellcheck disable=SC2016 # dpkg-query's own format, not a shell expansion

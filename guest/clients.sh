@@ -1,0 +1,287 @@
+#!/bin/sh
+# The clients stage, inside an arm64 test VM (busybox): real, unmodified
+# VMMs drive this kernel's KVM. QEMU (Debian's arm64 build, /usr/bin) and
+# kvmtool (/usr/bin/lkvm) boot an L2 guest (/clients/Image, the test
+# kernel, with /clients/l2.cpio: guest/l2-init.sh) or a bare program
+# (/clients/mmu-toggle.bin: guest/l2-mmu-toggle.S).
+# Usage: clients.sh SCENARIO; exit 0 pass, 4 skip, other fail.
+# Each scenario ends with a "clients-stats:" line: the series' VM counters
+# of its VMs (debugfs), which the host gathers into the README's table.
+set -eu
+scenario=$1
+W=/tmp/clients/$scenario
+rm -rf "$W"
+mkdir -p "$W"
+cd "$W"
+
+QEMU=/usr/bin/qemu-system-aarch64
+LKVM=/usr/bin/lkvm
+KVM_DEBUGFS=/sys/kernel/debug/kvm
+# The series' VM counters (arch/arm64/kvm/guest.c); absent on the base.
+STATS="fault_dcache_pages fault_icache_pages reset_unmaps reset_dcache_pages
+setway_flushes mmu_off_watch_traps mmu_off_pauses mmu_off_timeouts
+mmu_off_already_off"
+
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "SKIP: $*"; exit 4; }
+say() { echo "$(cut -d' ' -f1 /proc/uptime)s $*"; }
+
+# wait_for FILE REGEX SECONDS [COUNT]: until FILE has COUNT (1) lines
+# matching REGEX.
+wait_for() {
+	i=0
+	while [ "$(grep -acE "$2" "$1" 2>/dev/null || true)" -lt "${4:-1}" ]; do
+		i=$((i + 1))
+		[ $i -le $(($3 * 5)) ] || return 1
+		sleep 0.2
+	done
+}
+
+# stat_of PID NAME: one counter of the VM of process PID (0 if absent).
+stat_of() {
+	for d in "$KVM_DEBUGFS/$1"-*; do
+		[ -r "$d/$2" ] && { cat "$d/$2"; return; }
+	done
+	echo 0
+}
+
+# stats LABEL PID: the series' counters of the VM of process PID, in one
+# line; "n/a" on a kernel without them (the unpatched base).
+stats() {
+	line=""
+	for s in $STATS; do
+		if ls "$KVM_DEBUGFS/$2"-*/"$s" >/dev/null 2>&1; then
+			line="$line $s=$(stat_of "$2" "$s")"
+		fi
+	done
+	echo "clients-stats: $1${line:- n/a}"
+}
+
+pid_of() { cat "$1.pid"; }
+
+# qemu_start NAME ARG...: a QEMU in the background, its serial console
+# and human monitor on pipes (NAME.ser.in/.out, NAME.mon.in/.out), whose
+# output goes to NAME.console and NAME.monitor; its pid in NAME.pid.
+qemu_start() {
+	n=$1
+	shift
+	mkfifo "$n.ser.in" "$n.ser.out" "$n.mon.in" "$n.mon.out"
+	cat "$n.ser.out" > "$n.console" &
+	echo $! > "$n.cat"
+	cat "$n.mon.out" > "$n.monitor" &
+	"$QEMU" -M virt,gic-version=3 -accel kvm -cpu host -smp 1 -nodefaults \
+		-display none -chardev "pipe,id=ser,path=$n.ser" -serial chardev:ser \
+		-chardev "pipe,id=mon,path=$n.mon" -object monitor-hmp,id=hmp,chardev=mon \
+		"$@" > "$n.qemu.log" 2>&1 &
+	echo $! > "$n.pid"
+	say "qemu $n: pid $!: $*"
+}
+
+# mon NAME COMMAND: a human monitor command.
+mon() { echo "$2" > "$1.mon.in"; }
+
+# con NAME LINE: a line on the guest's console.
+con() { echo "$2" > "$1.ser.in"; }
+
+# wait_exit NAME SECONDS: until its process has exited (1 if it has not).
+wait_exit() {
+	i=0
+	while kill -0 "$(pid_of "$1")" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le $(($2 * 5)) ] || return 1
+		sleep 0.2
+	done
+}
+
+# qemu_quit NAME: quit it and wait for the process, and for all of its
+# console output to be in NAME.console.
+qemu_quit() {
+	mon "$1" quit
+	wait_exit "$1" 20 || kill -9 "$(pid_of "$1")"
+	wait "$(pid_of "$1")" 2>/dev/null || true
+	wait "$(cat "$1.cat")" 2>/dev/null || true
+}
+
+# lkvm_start NAME [CMDLINE]: kvmtool booting the L2 guest in the
+# background (lkvm run --name NAME), CMDLINE added to the kernel's; its
+# console (the 8250) written to NAME.console; its pid in NAME.pid.
+lkvm_start() {
+	n=$1
+	"$LKVM" run --name "$n" -k /clients/Image -i /clients/l2.cpio -c 1 -m 256 \
+		--network mode=none -p "earlycon panic=-1 loglevel=4${2:+ $2}" \
+		</dev/null >"$n.console" 2>&1 &
+	echo $! > "$n.pid"
+	say "lkvm $n: pid $!"
+}
+
+# show NAME: its logs, behind the runner's "# ".
+show() {
+	for f in "$1".console "$1".monitor "$1".qemu.log; do
+		[ -s "$f" ] || continue
+		echo "--- $f (last lines)"
+		tail -n 15 "$f"
+	done
+}
+
+# migrate SRC: migrate to the file $W/SRC.mig (QEMU's exec: transport,
+# while the guest runs), until "completed"; fails on anything else.
+migrate() {
+	mon "$1" "migrate -d exec:cat>$W/$1.mig"
+	i=0
+	while :; do
+		mon "$1" "info migrate"
+		sleep 1
+		# "Migration status: X" before QEMU 10, "Status: X" since.
+		grep -aqE 'Status:[[:space:]]+completed' "$1.monitor" && return 0
+		grep -aqE 'Status:[[:space:]]+(failed|cancelled)' "$1.monitor" && return 1
+		i=$((i + 1))
+		[ $i -le 120 ] || return 1
+	done
+}
+
+# first_tick/last_tick NAME WORDS: the first/last count the guest printed
+# after WORDS ("l2 tick", decimal; "mmu-toggle tick", hexadecimal), as
+# a decimal number.
+ticks() { grep -aoE "$2 [0-9a-f]+" "$1.console" | sed 's/.* //'; }
+num() { case $1 in mmu-toggle*) echo $((0x$2)) ;; *) echo "$2" ;; esac; }
+first_tick() { t=$(ticks "$1" "$2" | head -n 1); [ -z "$t" ] || num "$2" "$t"; }
+last_tick() { t=$(ticks "$1" "$2" | tail -n 1); [ -z "$t" ] || num "$2" "$t"; }
+
+# resumes WORDS LAST STEP: the destination (dst) goes on counting from
+# the source's LAST: its first count follows LAST directly (no restart,
+# nothing lost), and it reaches its first + STEP (it runs).
+resumes() {
+	i=0
+	while :; do
+		first=$(first_tick dst "$1")
+		now=$(last_tick dst "$1")
+		if [ -n "$first" ]; then
+			if [ "$first" -le "$2" ] || [ "$first" -gt $(($2 + $3)) ]; then
+				fail "the destination starts at $1 $first, the source stopped at $2"
+			fi
+			[ "$now" -lt $((first + $3)) ] || break
+		fi
+		i=$((i + 1))
+		[ $((i % 25)) -ne 0 ] || say "waiting: $1 first ${first:-none}, last ${now:-none}"
+		[ $i -le 300 ] || { show dst; fail "the destination does not go on from $1 $2"; }
+		sleep 0.2
+	done
+	say "the destination goes on: $1 $first ... $now"
+}
+
+# lkvm keeps its control sockets in $HOME/.lkvm.
+export HOME=/tmp/lkvm-home
+mkdir -p "$HOME"
+
+L2="-m 256M -kernel /clients/Image -initrd /clients/l2.cpio"
+L2_APPEND="console=ttyAMA0 panic=-1 loglevel=4"
+
+case $scenario in
+qemu-boot)
+	# shellcheck disable=SC2086 # options
+	qemu_start src $L2 -append "$L2_APPEND"
+	wait_for src.console '^l2 tick 3' 180 || { show src; fail "the L2 guest did not boot"; }
+	say "L2 up and ticking"
+	stats "$scenario" "$(pid_of src)"
+	qemu_quit src ;;
+qemu-reboot)
+	# shellcheck disable=SC2086
+	qemu_start src $L2 -append "$L2_APPEND"
+	wait_for src.console '^l2 tick 2' 180 || { show src; fail "the L2 guest did not boot"; }
+	say "L2 up; guest 'reboot -f'"
+	con src reboot
+	wait_for src.console '^L2-UP' 180 2 || { show src; fail "the L2 guest did not come back after reboot"; }
+	wait_for src.console '^l2 tick 2' 60 2 || { show src; fail "the rebooted L2 guest does not run"; }
+	say "L2 rebooted: the reloaded image runs"
+	stats "$scenario" "$(pid_of src)"
+	qemu_quit src ;;
+qemu-migrate)
+	# shellcheck disable=SC2086
+	qemu_start src $L2 -append "$L2_APPEND"
+	wait_for src.console '^l2 tick 3' 180 || { show src; fail "the L2 guest did not boot"; }
+	migrate src || { show src; fail "migration did not complete"; }
+	stats "$scenario-source" "$(pid_of src)"
+	qemu_quit src
+	last=$(last_tick src 'l2 tick')
+	say "migrated at tick $last ($(wc -c < src.mig) bytes)"
+	# shellcheck disable=SC2086
+	qemu_start dst $L2 -append "$L2_APPEND" -incoming "exec:cat $W/src.mig"
+	resumes 'l2 tick' "$last" 2
+	stats "$scenario-destination" "$(pid_of dst)"
+	qemu_quit dst ;;
+qemu-watch-migrate)
+	# A live migration while the guest turns its MMU off, round after
+	# round, with kvm.mmu_off_watch=pause: without FWB, the watch must
+	# hold the vCPU (counted as pauses, within kvm.mmu_off_pause_ms: no
+	# timeout) until QEMU's migration stops logging, and the migration
+	# must complete with the guest going on at the destination; with FWB
+	# there is nothing to watch (no trap).
+	param=/sys/module/kvm/parameters/mmu_off_watch
+	[ -w "$param" ] || skip "no kvm.mmu_off_watch (a kernel without the series)"
+	fwb=no
+	dmesg | grep -q 'Stage-2 Force Write-Back' && fwb=yes
+	echo pause > "$param"
+	qemu_start src -m 64M -kernel /clients/mmu-toggle.bin
+	rc=0
+	wait_for src.console '^mmu-toggle tick' 60 3 || rc=1
+	if [ $rc -eq 0 ]; then
+		# Slow enough that the guest toggles its MMU while QEMU logs.
+		mon src "migrate_set_parameter max-bandwidth 16M"
+		migrate src || rc=2
+	fi
+	echo off > "$param"
+	[ $rc -ne 1 ] || { show src; fail "the MMU-toggling guest did not start"; }
+	[ $rc -ne 2 ] || { show src; stats "$scenario-source" "$(pid_of src)"; fail "migration did not complete"; }
+	traps=$(stat_of "$(pid_of src)" mmu_off_watch_traps)
+	pauses=$(stat_of "$(pid_of src)" mmu_off_pauses)
+	timeouts=$(stat_of "$(pid_of src)" mmu_off_timeouts)
+	stats "$scenario-source" "$(pid_of src)"
+	qemu_quit src
+	last=$(last_tick src 'mmu-toggle tick')
+	say "migrated at tick $last; FWB: $fwb; watch traps $traps, pauses $pauses, timeouts $timeouts"
+	if [ $fwb = no ]; then
+		[ "$pauses" -ge 1 ] || fail "no FWB, but the watch held no MMU-off write during the migration"
+		[ "$timeouts" -eq 0 ] || fail "a pause ran into kvm.mmu_off_pause_ms"
+	else
+		[ "$traps" -eq 0 ] || fail "FWB, but the watch trapped $traps writes"
+	fi
+	qemu_start dst -m 64M -kernel /clients/mmu-toggle.bin -incoming "exec:cat $W/src.mig"
+	# A tick every 0x4000 rounds (guest/l2-mmu-toggle.S).
+	resumes 'mmu-toggle tick' "$last" $((2 * 0x4000))
+	stats "$scenario-destination" "$(pid_of dst)"
+	qemu_quit dst ;;
+kvmtool-boot)
+	# Boot, then the control socket: 'lkvm list' sees the guest, 'lkvm
+	# stop' stops it.
+	lkvm_start l2
+	wait_for l2.console '^l2 tick 3' 180 || { show l2; fail "the L2 guest did not boot under kvmtool"; }
+	say "L2 up and ticking under kvmtool"
+	stats "$scenario" "$(pid_of l2)"
+	"$LKVM" list > list.out 2>&1 || true
+	cat list.out
+	grep -q ' l2 ' list.out || fail "'lkvm list' does not show the guest"
+	"$LKVM" stop --name l2 || fail "'lkvm stop' failed"
+	wait_exit l2 30 || { show l2; fail "lkvm did not stop"; }
+	say "stopped through the control socket" ;;
+kvmtool-reboot)
+	# kvmtool does not reset a guest: a guest reboot ends 'lkvm run'
+	# (exit 0), and running it again boots the guest again.
+	lkvm_start l2 l2.reboot
+	wait_for l2.console '^l2 tick 1' 180 || { show l2; fail "the L2 guest did not boot under kvmtool"; }
+	stats "$scenario-first" "$(pid_of l2)"
+	wait_exit l2 60 || { show l2; fail "lkvm did not end at the guest's reboot"; }
+	grep -aq '^L2-REBOOT' l2.console || { show l2; fail "lkvm ended before the guest's reboot"; }
+	rc=0
+	wait "$(pid_of l2)" || rc=$?
+	[ $rc -eq 0 ] || { show l2; fail "lkvm exited $rc at the guest's reboot"; }
+	say "the guest's reboot ended lkvm (exit 0); running it again"
+	mv l2.console l2.console.1
+	lkvm_start l2
+	wait_for l2.console '^l2 tick 2' 180 || { show l2; fail "the L2 guest did not boot again"; }
+	stats "$scenario-second" "$(pid_of l2)"
+	"$LKVM" stop --name l2 || fail "'lkvm stop' failed"
+	wait_exit l2 30 || { show l2; fail "lkvm did not stop"; } ;;
+*)
+	fail "unknown scenario $scenario" ;;
+esac
+echo "PASS: $scenario"
