@@ -3,12 +3,13 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help demo check check-debug bench bisect-check deps tree export export-check lint clean
+.PHONY: help demo check check-debug check-clients-base bench bisect-check deps tree export export-check lint clean
 
 help:
 	@echo "make demo          build the matrix, boot it, show the series at work"
 	@echo "make check         the whole test suite, both series (what CI runs)"
 	@echo "make check-debug   the tests on debug kernels (KASAN, lockdep, ...)"
+	@echo "make check-clients-base  the clients stage on the unpatched base (SERIES=7.3)"
 	@echo "make bench         the benchmark programs in the arm64 VMs"
 	@echo "make bisect-check  build every patch of the series on its own"
 	@echo "make tree          unpack the base into build/linux and apply the series"
@@ -18,8 +19,9 @@ help:
 	@echo "make deps          install the Debian packages the workbench needs"
 	@echo "variables: SERIES=7.3 (the 7.3 port, kernel/7.3, build/7.3), QEMU=trixie (QEMU 11.1)"
 
+# The demo runs on the primary series' kernels (7.3) unless SERIES says.
 demo:
-	$(S)/demo.sh
+	SERIES=$${SERIES:-7.3} $(S)/demo.sh
 
 # Both series: the 6.1 stable backport (kernel/) and the 7.3 port
 # (kernel/7.3/), each with its own matrix (MATRIX_* in its base.conf).
@@ -29,6 +31,9 @@ check:
 
 check-debug:
 	$(S)/check-debug.sh
+
+check-clients-base:
+	$(S)/check-clients-base.sh
 
 bench:
 	$(S)/bench.sh

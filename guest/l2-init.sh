@@ -11,7 +11,7 @@ echo "L2-UP $(/bin/busybox cat /proc/cmdline)"
 n=0
 while :; do
 	n=$((n + 1))
-	echo "l2 tick $n"
+	echo "l2 tick $n."
 	/bin/busybox sleep 1
 done &
 # "l2.reboot" on the command line: reboot once up (kvmtool, which ends

@@ -5,8 +5,11 @@
  * turns its MMU and D-cache on and off again and again, and prints a tick
  * on the PL011 every TICK_MASK + 1 rounds. It is what the MMU-off watch
  * holds during dirty logging: each round clears SCTLR_EL1.M and .C while
- * both are set. The tick counter lives in guest memory, so a migrated
- * guest goes on counting from where the source stopped.
+ * both are set. It reads SCTLR_EL1 back after each write and stops with
+ * "mmu-toggle BAD" if a write did not take (one held by KVM that was
+ * dropped, or made with the PC moved on). The tick counter lives in
+ * guest memory, so a migrated guest goes on counting from where the
+ * source stopped.
  */
 
 #define UART_DR		0x09000000	/* QEMU virt: PL011 data register */
@@ -68,8 +71,14 @@ entry:
 round:
 	msr	sctlr_el1, x6		/* MMU and D-cache off */
 	isb
+	mrs	x9, sctlr_el1		/* the write took, once */
+	cmp	x9, x6
+	b.ne	bad
 	msr	sctlr_el1, x5		/* and on again */
 	isb
+	mrs	x9, sctlr_el1
+	cmp	x9, x5
+	b.ne	bad
 	ldr	x7, [x3]
 	add	x7, x7, #1
 	str	x7, [x3]
@@ -96,7 +105,19 @@ round:
 	strb	w9, [x4]
 	b	round
 
+	/* An SCTLR_EL1 write that did not take: say so, and stop. */
+bad:
+	adr	x8, badmsg
+1:	ldrb	w9, [x8], #1
+	cbz	w9, 2f
+	strb	w9, [x4]
+	b	1b
+2:	wfi
+	b	2b
+
 	.ltorg
+badmsg:
+	.asciz	"mmu-toggle BAD: an SCTLR_EL1 write did not take\n"
 banner:
 	.asciz	"mmu-toggle tick "
 	.balign	8

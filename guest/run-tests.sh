@@ -5,6 +5,9 @@
 set -eu
 mkdir -p /usr/bin /usr/sbin /sbin
 /bin/busybox --install -s
+# The boot log as it was, for programs that look for CPU features in it
+# after the kernel's buffer has moved on (guest/clients.sh: FWB).
+dmesg > /tmp/boot.dmesg
 
 # The runner calls 'timeout --foreground', which busybox lacks, and expects
 # exit code 124 on a timeout where busybox's is 143 (SIGTERM).
@@ -84,7 +87,8 @@ for t in $progs; do
 	echo "# selftests: $c: $p"
 	# Its output as it comes (line by line: sed would hold it back when
 	# writing to a pipe), behind "# " as the runner does.
-	{ rc=0; "$@" 2>&1 || rc=$?; echo "$rc" > /tmp/prog.rc; } |
+	# Bounded, like the kselftests (a hung VMM must not hang the VM).
+	{ rc=0; timeout 900 "$@" 2>&1 || rc=$?; echo "$rc" > /tmp/prog.rc; } |
 		while IFS= read -r line; do echo "# $line"; done
 	rc=$(cat /tmp/prog.rc)
 	if [ "$rc" -eq 0 ]; then
