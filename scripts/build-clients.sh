@@ -13,7 +13,13 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 dest=$TOP/build/clients
+# The upstream source tarballs (kvmtool, kvm-unit-tests) sit beside the
+# checkout (../shared/vendor, see its README); VENDOR names another place.
 vendor=${VENDOR:-$TOP/../shared/vendor}
+for t in kvmtool kvm-unit-tests; do
+	ls "$vendor/$t"-*.tar.gz >/dev/null 2>&1 ||
+		die "no $t source tarball in $vendor (set VENDOR to the folder that has it)"
+done
 cross=aarch64-linux-gnu-
 mkdir -p "$dest"
 start=$(date +%s)
