@@ -8,6 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 export VARIANT=debug
-export BUILD_PLATFORMS=${BUILD_PLATFORMS:-arm64 ppc64le ppc64}
-export RUN_PLATFORMS=${RUN_PLATFORMS:-arm64-max arm64-a57 ppc64le ppc64}
+# The series' MATRIX_DEBUG_* (base.conf) unless the environment says.
+export BUILD_PLATFORMS=${BUILD_PLATFORMS:-$MATRIX_DEBUG_BUILD}
+export RUN_PLATFORMS=${RUN_PLATFORMS:-$MATRIX_DEBUG_RUN}
 exec "$TOP/scripts/check.sh"

@@ -56,12 +56,20 @@ fi
 export BASE_SUITE BASE_TARBALL
 # The series' matrix (base.conf): what make check builds and runs, with
 # which QEMU, and which kselftests (QEMU and TESTS in the environment win).
+# CHECK_ALL=1 (make check-all) takes the MATRIX_ALL_* lists instead: the
+# platforms and tests that CI's time budget leaves out.
 MATRIX_TESTS=${MATRIX_TESTS:-}
+CHECK_ALL=${CHECK_ALL:-}
+if [ "$CHECK_ALL" = 1 ]; then
+	MATRIX_BUILD=${MATRIX_ALL_BUILD:-$MATRIX_BUILD}
+	MATRIX_RUN=${MATRIX_ALL_RUN:-$MATRIX_RUN}
+	MATRIX_TESTS=${MATRIX_ALL_TESTS:-$MATRIX_TESTS}
+fi
 MATRIX_CLIENTS=${MATRIX_CLIENTS:-}
 CLIENTS=${CLIENTS:-$MATRIX_CLIENTS}
 QEMU=${QEMU:-$MATRIX_QEMU}
 TESTS=${TESTS:-$MATRIX_TESTS}
-export MATRIX_BUILD MATRIX_RUN QEMU TESTS CLIENTS
+export MATRIX_BUILD MATRIX_RUN QEMU TESTS CLIENTS CHECK_ALL
 
 # The version of the base package installed (on the host or in the root).
 # shellcheck disable=SC2016 # dpkg-query's own format, not a shell expansion

@@ -2,7 +2,8 @@
 # Boot one runtime platform of the matrix under QEMU with its kernel and
 # initramfs, stream the per-test KTAP results as they come, and keep the
 # console log in build/results/PLATFORM/console.log.
-# Usage: run-vm.sh PLATFORM   (arm64-max, arm64-a57, ppc64le, ppc64, e500)
+# Usage: run-vm.sh PLATFORM   (arm64-max, arm64-a57, arm64-a57-pkvm,
+#                              arm64-max-nv, ppc64le, ppc64, e500)
 # BOOT_TIMEOUT (seconds, default 2400) bounds the whole boot.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -18,11 +19,20 @@ append="panic=-1 loglevel=5 kvmc.platform=$plat"
 # The debug kernel stops at the first warning; kvmc.variant lets
 # test/args.env shorten the slowest tests on it.
 [ -n "$VARIANT" ] && append="$append panic_on_warn=1 kvmc.variant=$VARIANT"
+# make check-all: test/args.env omits nothing it omits for CI's time.
+[ "$CHECK_ALL" = 1 ] && append="$append kvmc.scope=all"
 
 case $plat in
-arm64-max|arm64-a57)
+arm64-max|arm64-a57|arm64-a57-pkvm|arm64-max-nv)
 	cpu=max,pauth-impdef=on
-	[ "$plat" = arm64-a57 ] && cpu=cortex-a57
+	case $plat in arm64-a57*) cpu=cortex-a57 ;; esac
+	# The same kernel in KVM's other modes: protected (pKVM, nVHE: the
+	# hypervisor owns stage-2) on cortex-a57, nested (FEAT_NV2, which
+	# only max has) on max.
+	case $plat in
+	*-pkvm) append="kvm-arm.mode=protected $append" ;;
+	*-nv) append="kvm-arm.mode=nested $append" ;;
+	esac
 	machine=virt,virtualization=on,gic-version=3
 	qemu=(qemu-system-aarch64 -M "$machine" -cpu "$cpu" -smp 2 -m 3G -kernel "$out/arch/arm64/boot/Image")
 	append="console=ttyAMA0 $append" ;;
