@@ -68,7 +68,7 @@ fwb=no
 # maintenance of mapping and unmapping itself, and the host's counters of
 # it stay 0 (Documentation/virt/kvm/arm/cache-coherency.rst).
 pkvm=no
-{ cat /tmp/boot.dmesg 2>/dev/null || dmesg; } | grep -q 'Protected nVHE mode initialized' && pkvm=yes
+{ cat /tmp/boot.dmesg 2>/dev/null || dmesg; } | grep -qE 'Protected [nh]VHE mode initialized' && pkvm=yes
 # counted: the host does, and counts, the maintenance of fault-in and reset.
 counted=no
 [ $fwb = no ] && [ $pkvm = no ] && counted=yes

@@ -28,9 +28,33 @@ expected() {
 	echo pass
 }
 
+# omit_patterns PLATFORM: the OMIT_TESTS that test/args.env gives the
+# platform (for this kernel variant and scope), as the guest computes them.
+omit_patterns() {
+	local scope=
+	[ "$CHECK_ALL" = 1 ] && scope=all
+	KVMC_PLATFORM=$1 KVMC_VARIANT=$VARIANT KVMC_SCOPE=$scope \
+		sh -c 'OMIT_TESTS=""; . "$0"; echo "$OMIT_TESTS"' "$TOP/test/args.env" 2>/dev/null
+}
+
+# is_omitted TEST PATTERNS...: whether TEST matches one of the patterns.
+is_omitted() {
+	local t=$1 p
+	shift
+	for p in "$@"; do
+		# shellcheck disable=SC2254 # a pattern
+		case $t in $p) return 0 ;; esac
+	done
+	return 1
+}
+
 bad=0
 rows=()
 for plat in "$@"; do
+	set -f
+	# shellcheck disable=SC2207 # patterns, one per word, not expanded
+	omits=($(omit_patterns "$plat"))
+	set +f
 	res=$BUILD/results/$plat$SUFFIX
 	log=$res/console.log
 	pass=0 skip=0 fail=0 unexpected=0 state="done"
@@ -41,7 +65,8 @@ for plat in "$@"; do
 		# KTAP lines of the runner: "ok 3 selftests: kvm: name # SKIP"
 		# A test that test/args.env omits on this platform ("# SKIP
 		# omitted on ...") was not run: tagged OMIT, it counts as a skip
-		# whatever the expectations say of the test where it runs.
+		# whatever the expectations say of the test where it runs, if
+		# args.env omits it here; otherwise it is unexpected.
 		sed -nE -e 's/^ok [0-9]+ selftests: ([^:]+): ([^ ]+) # SKIP omitted on.*/ok \1:\2 OMIT/p' \
 			-e 's/^(not ok|ok) [0-9]+ selftests: ([^:]+): ([^ ]+)( # ([A-Z]+))?.*/\1 \2:\3 \5/p' \
 			"$log" | tr -d '\r' > "$res/results"
@@ -55,7 +80,10 @@ for plat in "$@"; do
 				got=pass
 			fi
 			want=$(expected "$plat" "$test")
-			[ "$tag" = OMIT ] && got=skip want=skip
+			if [ "$tag" = OMIT ]; then
+				want="run (test/args.env does not omit it here)"
+				is_omitted "$test" "${omits[@]}" && want=skip
+			fi
 			case $got/$want in
 			pass/pass|pass/flaky|fail/flaky|skip/skip|fail/fail) ;;
 			*)
@@ -68,6 +96,20 @@ for plat in "$@"; do
 			fail) fail=$((fail + 1)) ;;
 			esac
 		done < <(sed -E 's/^ok /ok ok /' "$res/results")
+		# Every test packed into the VM's image must have reported a
+		# result, as a pass, a skip or a failure: one that did not (a
+		# runner that stopped early) is unexpected too.
+		list=$BUILD/initramfs/$(build_platform_of "$plat")$SUFFIX/guest/tests
+		if [ "$state" = "done" ] && [ -r "$list" ]; then
+			names=$(sed -E 's/^(not )?ok ([^ ]+).*/\2/' "$res/results")
+			while read -r t; do
+				case $t in ''|'#'*) continue ;; esac
+				if ! grep -qxF -- "$t" <<<"$names"; then
+					unexpected=$((unexpected + 1))
+					echo "UNEXPECTED $plat $t: no result" >&2
+				fi
+			done < "$list"
+		fi
 	fi
 	# Kernel messages, not the tests' own output (the runner prefixes
 	# that with "# ").
