@@ -104,6 +104,10 @@ for plat in "$@"; do
 			names=$(sed -E 's/^(not )?ok ([^ ]+).*/\2/' "$res/results")
 			while read -r t; do
 				case $t in ''|'#'*) continue ;; esac
+				# Where init runs the tests itself (no shell: ppc64,
+				# e500), the list names their paths (kvm:/guest/NAME)
+				# and the results their names.
+				t=${t/:\/guest\//:}
 				if ! grep -qxF -- "$t" <<<"$names"; then
 					unexpected=$((unexpected + 1))
 					echo "UNEXPECTED $plat $t: no result" >&2
