@@ -7,7 +7,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-platforms=${BUILD_PLATFORMS:-arm64 ppc64le ppc64 e500 x86_64}
+# Every platform the series is built for, in 'make check-all' too.
+platforms=${BUILD_PLATFORMS:-${MATRIX_ALL_BUILD:-$MATRIX_BUILD}}
 first=${1:-1}
 [ -d "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
 bisect=$BUILD/bisect

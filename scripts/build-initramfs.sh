@@ -6,8 +6,11 @@
 # CLIENTS="clients:qemu-boot kut-qemu:cache ..." adds the clients stage on
 # arm64 ("default": test/clients.list; the series' MATRIX_CLIENTS unless
 # set; "none": none).
-# TESTS="kvm:a kvm:b" limits the run to those tests (default: the series'
-# MATRIX_TESTS, or all when it has none; "all": all; "none": no test). BENCH="prog args;prog args" adds benchmark runs after them.
+# TESTS="kvm:a kvm:b" limits the arm64 run to those tests (default: the
+# series' MATRIX_TESTS, or all when it has none; "all": all; "none": no
+# test). The powerpc images always hold all they have (the series' own
+# test and the smoke test), unless TESTS is "none".
+# BENCH="prog args;prog args" adds benchmark runs after them.
 # Usage: build-initramfs.sh PLATFORM [NAME]   (after build-tests.sh)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -69,6 +72,7 @@ if [ -d "$tests/kselftest" ] && [ -n "$debarch" ]; then
 	cp "$TOP/guest/run-tests.sh" "$stage/guest/run-tests.sh"
 	cp "$TOP/test/args.env" "$stage/guest/args.env"
 	[ "${TESTS:-}" = all ] && TESTS=
+	[ "$platform" != arm64 ] && [ "${TESTS:-}" != none ] && TESTS=
 	if [ "${TESTS:-}" = none ]; then
 		: > "$stage/guest/tests"
 	elif [ -n "${TESTS:-}" ]; then
