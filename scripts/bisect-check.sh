@@ -13,10 +13,16 @@ first=${1:-1}
 [ -d "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
 bisect=$BUILD/bisect
 
-git -C "$TREE" worktree remove --force "$bisect/linux" 2>/dev/null || true
-rm -rf "$bisect/linux"
-git -C "$TREE" worktree prune
-git -C "$TREE" worktree add -q --detach "$bisect/linux" base
+# The worktree and the objects in $bisect/out stay between runs: a
+# checkout rewrites only the files that differ, so a run from patch N
+# after a change to the series rebuilds little. (A new tree, 'make
+# tree', leaves a stale worktree: it is made again.)
+if ! git -C "$bisect/linux" rev-parse -q --verify HEAD >/dev/null 2>&1 ||
+   [ "$(git -C "$bisect/linux" rev-parse --path-format=absolute --git-common-dir)" != "$(git -C "$TREE" rev-parse --path-format=absolute --git-common-dir)" ]; then
+	rm -rf "$bisect/linux"
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$bisect/linux" base
+fi
 
 results=()
 n=0
@@ -41,7 +47,6 @@ for commit in $(git -C "$TREE" rev-list --reverse base..series); do
 	results+=("$row")
 done
 
-git -C "$TREE" worktree remove --force "$bisect/linux"
 echo
 printf '%s\n' "${results[@]}"
 exit $bad
